@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from curbside.errors import CurbsideError
+from curbside.errors import CurbsideError, UsageError
 
 app = typer.Typer(help="curbside: guideline-backed, fully cited answers to clinical questions.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -54,8 +54,85 @@ def kb_check(
     console.print(f"[green]ok[/] ({len(report.warnings)} warning(s))")
 
 
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The clinical question, in quotes; '-' reads it from standard input")],
+    audience: Annotated[str, typer.Option("--audience", "-a", help="clinician, student or patient")] = "clinician",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal, markdown or json")] = "terminal",
+    thread: Annotated[str | None, typer.Option("--thread", help="Thread id of an earlier answer, for a follow-up")] = None,
+) -> None:
+    """Answer a clinical question: bottom line first, every statement cited."""
+    from curbside.config import get_settings
+
+    if fmt not in ("terminal", "markdown", "json"):
+        _fail(UsageError(f"unknown format {fmt!r}; choose terminal, markdown or json"))
+    if question == "-":
+        question = sys.stdin.read()
+    settings = get_settings()
+    limit = settings.max_question_chars
+    if len(question) > limit:
+        print(f"Note: the question is {len(question)} characters long; only the first {limit} are read.", file=sys.stderr)
+        question = question[:limit]
+    try:
+        from curbside.engine import get_engine
+
+        answer = get_engine(settings).ask(question, audience=audience, thread_id=thread)
+    except CurbsideError as exc:
+        _fail(exc)
+    if fmt == "json":
+        sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
+    elif fmt == "markdown":
+        from curbside.render.markdown import render_markdown
+
+        sys.stdout.write(render_markdown(answer))
+    else:
+        from curbside.render.terminal import render_terminal
+
+        render_terminal(answer)
+        if answer.thread_id:
+            from rich.console import Console
+
+            Console(stderr=True).print(f"[dim]Follow-up: curbside ask --thread {answer.thread_id} \"...\"[/]")
+
+
+@app.command("eval")
+def eval_cmd(
+    file: Annotated[Path, typer.Argument(help="JSONL file: one {\"question\": ...} per line (K-QA, routing or drug sets)")],
+    limit: Annotated[int | None, typer.Option(help="Only the first N questions")] = None,
+    audience: Annotated[str, typer.Option(help="Audience to answer for")] = "clinician",
+    details: Annotated[Path | None, typer.Option(help="Write one JSON line per question here")] = None,
+) -> None:
+    """Answer every question in a JSONL file and report coverage, citation validity and accuracy."""
+    from rich.console import Console
+
+    from curbside.config import get_settings
+    from curbside.engine import get_engine
+    from curbside.evaluation import evaluate_file, format_report
+
+    try:
+        report = evaluate_file(file, get_engine(get_settings()), limit=limit, audience=audience, details=details)
+    except CurbsideError as exc:
+        _fail(exc)
+    Console().print(format_report(report), highlight=False)
+    if report.citation_validity < 1.0:
+        raise typer.Exit(1)
+
+
+def _register_optional() -> None:
+    """Add the command groups of optional parts (corpora, web, store) when they are installed."""
+    import importlib
+
+    for module in ("curbside.corpus.cli", "curbside.web.cli", "curbside.store.cli"):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        mod.register(app)
+
+
 def main() -> None:
     """Entry point: runs the app, turning curbside errors into a message and an exit code."""
+    _register_optional()
     try:
         app()
     except CurbsideError as exc:

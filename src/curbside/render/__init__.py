@@ -1,0 +1,1 @@
+"""Renderers: the same Answer as terminal text, Markdown or JSON."""

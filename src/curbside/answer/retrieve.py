@@ -1,0 +1,182 @@
+"""Retrieve: route a question to knowledge-base topics and a facet.
+
+Names found by `understand` (aliases, drug names, brands) are the strongest signal; a
+bm25s index over each topic's title, aliases, scope, headings and claims ranks the rest and
+breaks ties. Questions that name nothing are routed by bm25 alone when the match is clear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from curbside.answer.text import STOPWORDS
+from curbside.answer.understand import Query
+from curbside.knowledge.loader import KnowledgeBase
+from curbside.knowledge.schema import Topic
+
+# A bm25 score below this, with no name matched, is too weak to route on (calibrated on
+# eval/routing: weaker matches were wrong more often than right).
+MIN_LEXICAL_SCORE = 4.0
+
+# Facets that are about a drug itself: with a drug named, the monograph answers them.
+DRUG_FACETS = frozenset({
+    "dosing", "adverse_effects", "interactions", "administration", "switching", "contraindications",
+    "boxed_warning", "indications", "counselling", "monitoring", "renal", "hepatic", "pregnancy", "comparison",
+})
+
+# When the preferred facet has no section in the topic, try these next.
+FACET_FALLBACK = {
+    "first_line": ["first_line", "management"],
+    "second_line": ["second_line", "later_lines", "referral", "management"],
+    "later_lines": ["later_lines", "second_line", "referral", "management"],
+    "dosing": ["dosing", "first_line", "management"],
+    "renal": ["renal", "dosing", "contraindications", "management"],
+    "hepatic": ["hepatic", "dosing", "contraindications", "management"],
+    "pregnancy": ["pregnancy", "contraindications", "management"],
+    "older_adults": ["older_adults", "management"],
+    "children": ["children", "management"],
+    "interpretation": ["interpretation", "diagnosis", "definition"],
+    "diagnosis": ["diagnosis", "interpretation", "symptoms", "management"],
+    "symptoms": ["symptoms", "diagnosis", "definition"],
+    "causes": ["causes", "definition"],
+    "definition": ["definition", "symptoms", "management"],
+    "expectations": ["expectations", "management"],
+    "referral": ["referral", "red_flags", "management"],
+    "pitfalls": ["pitfalls", "management"],
+    "red_flags": ["red_flags", "referral", "management"],
+    "prevention": ["prevention", "management"],
+    "monitoring": ["monitoring", "management"],
+    "indications": ["indications", "definition", "management"],
+    "contraindications": ["contraindications", "pitfalls", "management"],
+    "boxed_warning": ["boxed_warning", "adverse_effects", "management"],
+    "interactions": ["interactions", "contraindications", "management"],
+    "adverse_effects": ["adverse_effects", "boxed_warning", "management"],
+    "administration": ["administration", "dosing", "management"],
+    "switching": ["switching", "dosing", "management"],
+    "counselling": ["counselling", "administration", "management"],
+}
+
+# Condition topics that, named beside a drug, are a constraint on the drug rather than the subject.
+CONSTRAINT_TOPICS = {"chronic-kidney-disease": "renal"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a question goes: the topic that answers it, supporting topics, and the facet."""
+
+    primary: Topic | None
+    supporting: tuple[Topic, ...]
+    facet: str  # the facet answered (after falling back to what the topic covers)
+    asked_facet: str  # the facet the question asked for
+    confident: bool
+    considered: tuple[tuple[str, float], ...] = field(default=())
+
+
+class TopicIndex:
+    """bm25s over one text per topic."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        import bm25s
+
+        from curbside.answer.text import _stemmer
+
+        self.kb = kb
+        self.ids = list(kb.topics)
+        self._stemmer = _stemmer()
+        docs = [_topic_text(kb.topics[i]) for i in self.ids]
+        self._bm25 = bm25s.BM25()
+        if docs:
+            tokens = bm25s.tokenize(docs, stopwords=sorted(STOPWORDS), stemmer=self._stemmer, show_progress=False)
+            self._bm25.index(tokens, show_progress=False)
+
+    def search(self, text: str, k: int = 5) -> list[tuple[str, float]]:
+        """Topic ids with bm25 scores, best first (empty when nothing matches)."""
+        import bm25s
+
+        if not self.ids:
+            return []
+        tokens = bm25s.tokenize([text], stopwords=sorted(STOPWORDS), stemmer=self._stemmer, show_progress=False,
+                                return_ids=False)
+        query = [t for t in tokens[0] if t in self._bm25.vocab_dict] if tokens else []
+        if not query:
+            return []
+        scores = self._bm25.get_scores(query)
+        top = np.argsort(-scores)[:k]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def _topic_text(topic: Topic) -> str:
+    names = " ".join([topic.title, *topic.aliases, *topic.brands, topic.generic or ""])
+    parts = [names, names, names, topic.scope, topic.drug_class or ""]
+    for section in topic.sections:
+        parts.append(section.heading)
+        parts.extend(c.text for c in section.claims)
+    return "\n".join(parts)
+
+
+def route(query: Query, index: TopicIndex) -> Route:
+    """Choose the topic(s) and facet that answer the query."""
+    kb = index.kb
+    lexical = index.search(query.expanded)
+    score = dict(lexical)
+    conditions = [kb.topics[t] for t in query.condition_ids if t in kb.topics]
+    drugs = [kb.topics[t] for t in query.drug_ids if t in kb.topics]
+    facet = query.facet
+
+    # A drug named beside a constraint condition ("ibuprofen with CKD"): the drug is the subject.
+    if drugs:
+        for c in list(conditions):
+            if c.id in CONSTRAINT_TOPICS:
+                conditions.remove(c)
+                if facet in ("management", "definition", "first_line", "contraindications"):
+                    facet = CONSTRAINT_TOPICS[c.id]
+        if facet in ("management", "definition"):
+            ent = query.entities
+            if ent.pregnant or ent.breastfeeding:
+                facet = "pregnancy"
+            elif ent.renal_impairment:
+                facet = "renal"
+            elif ent.hepatic_impairment:
+                facet = "hepatic"
+
+    primary: Topic | None = None
+    supporting: list[Topic] = []
+    confident = True
+    if facet == "comparison" and len(drugs) + len(conditions) >= 2:
+        ordered = drugs + conditions if drugs else conditions
+        primary, supporting = ordered[0], ordered[1:3]
+    elif drugs and conditions:
+        if facet in DRUG_FACETS:
+            primary, supporting = drugs[0], drugs[1:2]
+        else:  # "best drug for X": the condition answers it, the monographs support
+            primary = max(conditions, key=lambda t: score.get(t.id, 0.0))
+            supporting = drugs[:2]
+    elif drugs:
+        primary, supporting = drugs[0], drugs[1:2]
+    elif conditions:
+        ranked = sorted(conditions, key=lambda t: -score.get(t.id, 0.0))
+        primary, supporting = ranked[0], ranked[1:2]
+    elif lexical and lexical[0][1] >= MIN_LEXICAL_SCORE:
+        primary = kb.topics[lexical[0][0]]
+        confident = len(lexical) == 1 or lexical[0][1] >= 1.3 * lexical[1][1]
+
+    if primary is not None and facet == "comparison" and not supporting:
+        facet = "management"
+    asked = facet
+    if primary is not None:
+        facet = available_facet(primary, facet)
+    return Route(primary=primary, supporting=tuple(supporting), facet=facet, asked_facet=asked, confident=confident,
+                 considered=tuple(lexical[:5]))
+
+
+def available_facet(topic: Topic, facet: str) -> str:
+    """The facet itself when the topic covers it, else the nearest covered fallback."""
+    if facet in ("management", "comparison"):
+        return facet
+    have = topic.facets | set(topic.bottom_line)
+    for candidate in FACET_FALLBACK.get(facet, [facet, "management"]):
+        if candidate == "management" or candidate in have:
+            return candidate
+    return "management"

@@ -1,0 +1,72 @@
+"""Follow-up threads: each turn's topic, facet and entities, so a follow-up keeps its context.
+
+Stored as one small JSON file per thread in the data directory (written atomically); the
+advisory-board store can replace this without changing the engine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from curbside.answer.model import Entities
+from curbside.errors import NotFound
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class Turn(BaseModel):
+    question: str
+    normalized: str
+    topic_ids: list[str] = Field(default_factory=list)
+    facet: str | None = None
+    entities: Entities = Field(default_factory=Entities)
+    slug: str = ""
+
+
+class Thread(BaseModel):
+    id: str
+    turns: list[Turn] = Field(default_factory=list)
+
+    @property
+    def last(self) -> Turn | None:
+        return self.turns[-1] if self.turns else None
+
+
+class ThreadStore:
+    """Threads as JSON files under ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def new(self) -> Thread:
+        return Thread(id=secrets.token_urlsafe(12))
+
+    def get(self, thread_id: str) -> Thread:
+        """The thread with this id; NotFound when there is none."""
+        if not _ID.match(thread_id or ""):
+            raise NotFound(f"no such thread: {thread_id!r}")
+        path = self.folder / f"{thread_id}.json"
+        try:
+            return Thread.model_validate_json(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise NotFound(f"no such thread: {thread_id!r}") from None
+        except ValueError:
+            raise NotFound(f"thread {thread_id!r} could not be read") from None
+
+    def save(self, thread: Thread) -> None:
+        """Write the thread atomically (a crash leaves the old file or the new one)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".thread-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(thread.model_dump(mode="json"), fh)
+            os.replace(tmp, self.folder / f"{thread.id}.json")
+        except OSError:  # a read-only data dir loses follow-up context, not the answer
+            pass

@@ -1,0 +1,269 @@
+"""Understand a free-text question: clean it, expand shorthand, find names, entities, facet and intent.
+
+The facet is decided by ordered cue patterns, checked against the question with the matched
+topic names blanked out (so "kidney" in "chronic kidney disease" is not read as a
+kidney-impairment constraint).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from curbside.answer.model import Entities, Safety
+from curbside.answer.safety import detect_red_flags, looks_non_medical
+from curbside.answer.text import clean_text, stem, words
+from curbside.answer.vocabulary import NameMatch, Vocabulary, abbreviations, medical_terms
+
+# Intents of the answer engine (issue 3) and the facets that map to each.
+FACET_INTENT = {
+    "management": "management",
+    "first_line": "first_line",
+    "second_line": "management",
+    "later_lines": "management",
+    "referral": "management",
+    "expectations": "management",
+    "pitfalls": "management",
+    "algorithm": "management",
+    "monitoring": "management",
+    "diagnosis": "diagnosis",
+    "symptoms": "diagnosis",
+    "red_flags": "diagnosis",
+    "interpretation": "interpretation",
+    "definition": "definition",
+    "causes": "definition",
+    "prevention": "other",
+    "dosing": "dosing",
+    "switching": "dosing",
+    "administration": "dosing",
+    "renal": "constraints",
+    "hepatic": "constraints",
+    "pregnancy": "constraints",
+    "older_adults": "constraints",
+    "children": "constraints",
+    "contraindications": "constraints",
+    "comparison": "comparison",
+    "adverse_effects": "other",
+    "interactions": "other",
+    "boxed_warning": "other",
+    "indications": "other",
+    "counselling": "other",
+}
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# Ordered: the first facet whose cue matches wins. Specific asks come before populations,
+# populations before the broad "what is" / "how to treat".
+FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("red_flags", _rx(r"when (should|do|to|must|would) (i|we|you|he|she|they)?\s*(worry|be worried|go to|see|seek|call|get help)|"
+                      r"warning signs?|red[- ]flags?|danger signs?|emergency|go to (the )?(er|a&e|hospital|emergency)|\ber\b visit|"
+                      r"urgent care|when is it serious|is (this|it) serious")),
+    ("comparison", _rx(r"\bvs\.?\b|\bversus\b|compared? (to|with)|comparison|difference between|differ from|better than|"
+                       r"\bor\b.{1,40}\b(better|safer|stronger|more effective|preferred)\b|which is (better|safer|stronger)|"
+                       r"same (thing )?as\b|same drug")),
+    ("boxed_warning", _rx(r"black[- ]box|boxed warning")),
+    ("switching", _rx(r"\bswitch\w*|change (from|over|to)|changing (from|to)|convert\w* (from|to)|\bequivalent\b|cross[- ]?taper|"
+                      r"instead of|replace \w+ with|transition\w* (from|to)")),
+    ("administration", _rx(r"missed (a |my |the |her |his )?(dose|pill|tablet)|forg[oe]t\w* (to take|a dose|my|her|his)|"
+                           r"with(out)? food|empty stomach|time of day|in the morning or|at night or|bedtime|crush|split|chew|"
+                           r"how (do|should|can) (i|you|we|he|she) take|how to take|\bat once\b|double (up|dose)|two .{0,15} at once")),
+    ("interactions", _rx(r"interact\w*|with alcohol|drink(ing)? (alcohol|beer|wine)|\balcohol\b.{0,20}\b(with|on|while)\b|"
+                         r"(take|taking|combine|combining|mix|mixing)\b.{1,40}\b(with|and|together)\b.{0,40}\b(safe|ok|okay|together)|"
+                         r"together with|at the same time as|grapefruit")),
+    ("dosing", _rx(r"\bdos(e|es|age|ing)\b|how much\b|how many (mg|milligrams|tablets|pills)|\bmg\b|\bmcg\b|titrat\w*|"
+                   r"max(imum)? (daily )?dose|how often (should|do|can|to) .{0,20}take|starting dose|uptitrat\w*")),
+    ("adverse_effects", _rx(r"side[- ]?effects?|adverse|\bcause[sd]?\b.{0,30}\b(weight|hair|sleep|drows|insomnia|nause|"
+                            r"dizz|tired|fatigue|cough|rash|diarrh|constipat|swelling|anxiety|headache|sexual)|"
+                            r"make[s]? (me|you|her|him|them) (sleepy|tired|drowsy|gain|dizzy|sick|nauseous)|sleepiness|drowsiness|"
+                            r"weight gain|hair loss|reaction to|safe (long[- ]term|to take for)|long[- ]term (use|effects)")),
+    ("contraindications", _rx(r"who (should|must|can) ?n[o']?t take|contraindicat\w*|(can'?t|cannot|shouldn'?t|should not) "
+                              r"(take|use|be given)|not (be )?allowed to take|is it safe (for|if) (someone|a person|people) with")),
+    ("pregnancy", _rx(r"pregnan\w*|breast[- ]?fe\w*|nursing (mother|mom)|\bnursing\b|lactat\w*|trimester|trying to conceive|"
+                      r"\bttc\b|expecting a baby|while expecting")),
+    ("renal", _rx(r"kidney|renal|\bckd\b|e?gfr|creatinine|dialysis|\bcr\b\s*(of|is|=)")),
+    ("hepatic", _rx(r"\bliver\b|hepatic|cirrho\w*|fatty liver|hepatitis|nafld|masld|\blfts?\b|child[- ]pugh")),
+    ("interpretation", _rx(r"what (does|do|would|could) (a |an |my |the |her |his |this |these )?.{0,40}\b(mean|indicate|suggest|show)\b|"
+                           r"\bmy (lab|labs|result|results|level|levels|reading|readings|test)\b|"
+                           r"\b(is|are) (a |an |my |her |his |this )?.{0,30}\b(high|low|normal|elevated|abnormal|too high|too low)\b|"
+                           r"\b(high|low|elevated|raised|abnormal|borderline)\b .{0,25}\b(level|levels|result|results|reading|count|value)\b|"
+                           r"\binterpret\w*|\bresults? (of|show|came|is|was)")),
+    ("first_line", _rx(r"first[- ]?line|first choice|initial (treatment|therapy|drug|management|medication)|"
+                       r"(drug|medication|medicine|antibiotic|treatment|pill)s? of choice|start(ing)? (with|on)\b|"
+                       r"best (initial |first )?(drug|medication|medicine|antibiotic|pill|treatment option)|"
+                       r"(which|what) (drug|medication|medicine|antibiotic|pill|inhaler|cream)s?\b|"
+                       r"preferred (drug|treatment|agent)|what (should|do) (i|we|you) (prescribe|give|start)")),
+    ("later_lines", _rx(r"third[- ]line|last resort|nothing (else )?(works|worked|has worked|helps|helped)|tried everything")),
+    ("second_line", _rx(r"not working|does ?n[o']t (work|help)|did ?n[o']t (work|help)|isn'?t (working|helping)|fail(s|ed|ure|ing)?\b|"
+                        r"inadequate|second[- ]line|next step|add[- ]on|refractory|resistant|uncontrolled|despite|"
+                        r"still (has|have|having|in pain|high)|no (improvement|response|relief)")),
+    ("diagnosis", _rx(r"diagnos\w*|work[- ]?up|\btests?\b|testing|investigat\w*|imaging|\bmri\b|x[- ]?ray|\bct\b|scan\b|"
+                      r"blood (test|work)|screen(ed)? for|how (do|can|would) (i|you|we|doctors) (know|tell|confirm)|evaluat\w*|assess\w*")),
+    ("pitfalls", _rx(r"should (i|we|you) (get|order|avoid|not)|\bavoid\b|not (recommended|advised)|mistakes?|pitfalls?|"
+                     r"unnecessary|what not to do|don'?ts?\b")),
+    ("referral", _rx(r"\brefer\w*|specialist|surgery|surgeon|operation|when (to|should (i|we)) see a")),
+    ("expectations", _rx(r"how long|how (effective|well)|does .{1,40} work\b|chances?|prognos\w*|outlook|expect\w*|"
+                         r"recover\w*|life expectancy|\bcur(e|ed|able)\b|go away|permanent")),
+    ("monitoring", _rx(r"monitor\w*|follow[- ]?up|how often .{0,30}(check|test|measure|seen)|re-?check")),
+    ("prevention", _rx(r"prevent\w*|screening|reduce (the |my |her |his )?risk|vaccin\w*|avoid getting|stop (it|them) from")),
+    ("children", _rx(r"\bchild(ren)?\b|\bkids?\b|toddler|infant|\bbaby\b|babies|p(a)?ediatric|newborn|adolescent|teen(ager)?s?\b|"
+                     r"\b\d{1,2}[- ]?(month|mo)s?[- ]old|school[- ]age")),
+    ("older_adults", _rx(r"elderly|older (adult|patient|person|people|man|woman|women|men)s?|geriatric|frail|"
+                         r"over (65|70|75|80|85)|aged (65|70|75|80|85)\b|in (the )?old age|seniors?\b")),
+    ("causes", _rx(r"\bcause[sd]?\b|why (do|does|did|am|is|are)|risk factors?|reasons? for|triggers?|how (do|does) (you|one|someone) get")),
+    ("symptoms", _rx(r"symptoms?|signs? of|what (does|do) .{1,30} feel like|presentation|how (do|does) .{1,30} present")),
+    ("indications", _rx(r"(used|prescribed|given|good) for\b|what (is|does) .{1,30} (treat|do)\b|indicat\w*|what is it for")),
+    ("management", _rx(r"manag\w*|treat\w*|therapy|therapies|approach|what (to|should|can) (i|we|you)? ?do|help (with|for)|"
+                       r"get rid|relie\w*|options?|remed\w*|how to (handle|fix|stop|deal)|plan\b|care for")),
+    ("definition", _rx(r"^(what|whats|what's) (is|are)\b|\bdefin\w*|meaning of|\bstag(e|es|ing)\b|classif\w*|types? of|"
+                       r"\bgrad(e|es|ing)\b|criteria|categor\w*|what does .{1,30} stand for|explain")),
+)
+
+_FOLLOWUP_START = _rx(r"^\s*(and|but|also|what if|what about|how about|and if|if|in|for|then|what else|any|same|does that|"
+                      r"is that|is it|can (she|he|they|it)|should (she|he|they)|what (dose|dosage)|what next|and then|ok|okay|so)\b")
+_PRONOUN = _rx(r"\b(she|he|they|her|him|his|it|that|this|them|those)\b")
+
+_AGE = _rx(r"\b(\d{1,3})\s*(?:-|\s)?(?:y/?o\b|yrs?\b|years?(?:[- ]old)?\b|yo\b|year[- ]old\b|-year-old\b)|"
+           r"\baged?\s*(\d{1,3})\b|\b(\d{1,3})\s*(?:m|f|male|female|man|woman)\b|\b(?:m|f)\s*(\d{1,3})\b")
+_FEMALE = _rx(r"\b(she|her|woman|women|female|girl|lady|mother|mom|mum|wife|daughter|sister|\d{1,3}\s*f)\b|\bf\s*\d{1,3}\b|pregnan")
+_MALE = _rx(r"\b(he|him|his|man|men|male|boy|father|dad|husband|son|brother|\d{1,3}\s*m)\b|\bm\s*\d{1,3}\b")
+_LAB = _rx(r"\b(e?gfr|creatinine|\bcr\b|hba1c|a1c|tsh|free t4|ft4|potassium|\bk\+?|sodium|\bna\b|ldl|hdl|cholesterol|triglycerides|"
+           r"ha?emoglobin|\bhb\b|hgb|ferritin|b12|vitamin d|inr|platelets?|alt|ast|psa|blood pressure|\bbp\b|glucose|"
+           r"blood sugar|uric acid|urate|crp|esr|bmi|heart rate|oxygen|o2 sat\w*|spo2)\s*(?:level\s*)?(?:of|is|was|at|=|:|was only)?\s*"
+           r"(\d{1,4}(?:\.\d+)?(?:\s*/\s*\d{2,3})?)\s*(%|mg/dl|mmol/l|mmol|mg|ml/min|miu/l|mu/l|ng/ml|g/dl|g/l|pg/ml|mmhg|kg/m2|bpm|"
+           r"umol/l|µmol/l)?", )
+_RENAL = _rx(r"kidney (disease|failure|impairment|problems?|function)|renal (failure|impairment|insufficiency|disease|function)|"
+             r"\bckd\b|\besrd\b|dialysis|e?gfr\s*(of|is|=|:)?\s*\d|creatinine (of|is|=|:)?\s*\d|\bcr\b\s*(of|is|=)\s*\d")
+_HEPATIC = _rx(r"liver (disease|failure|impairment|problems?|damage|cirrhosis)|fatty liver|cirrho\w*|hepatic (impairment|"
+               r"failure|disease)|hepatitis|nafld|masld|nash|child[- ]pugh")
+_PREGNANT = _rx(r"pregnan\w*|trimester|expecting a baby|\b\d{1,2}\s*weeks? (pregnant|gestation)|trying to conceive")
+_BREASTFEEDING = _rx(r"breast[- ]?fe\w*|nursing|lactat\w*")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question after `understand`: what the retrieve and compose stages work from."""
+
+    text: str
+    expanded: str
+    normalized: str
+    facet: str
+    intent: str
+    entities: Entities
+    names: tuple[NameMatch, ...]
+    safety: Safety | None
+    medical: bool
+    non_medical_cue: bool
+    followup_like: bool
+    tokens: tuple[str, ...] = field(default=())
+
+    @property
+    def condition_ids(self) -> list[str]:
+        return list(dict.fromkeys(m.topic_id for m in self.names if m.kind == "condition"))
+
+    @property
+    def drug_ids(self) -> list[str]:
+        return list(dict.fromkeys(m.topic_id for m in self.names if m.kind == "drug"))
+
+
+def expand_abbreviations(text: str) -> str:
+    """Replace clinical shorthand (LBP, HTN, tx) with words."""
+    table = abbreviations()
+
+    def repl(m: re.Match[str]) -> str:
+        word = m.group(0)
+        exp = table.get(word.lower())
+        if exp is None:
+            return word
+        # keep upper-case lab names as typed; expand the rest
+        return exp
+
+    return re.sub(r"(?<![\w/-])[A-Za-z][A-Za-z0-9/+-]*(?![\w/])", repl, text)
+
+
+def classify_facet(text: str) -> str | None:
+    """The first facet whose cue matches the text, or None."""
+    for facet, cue in FACET_CUES:
+        if cue.search(text):
+            return facet
+    return None
+
+
+def extract_entities(text: str, names: list[NameMatch]) -> Entities:
+    """Age, sex, pregnancy, organ impairment, lab values, conditions and drugs."""
+    ent = Entities(
+        conditions=list(dict.fromkeys(m.topic_id for m in names if m.kind == "condition")),
+        drugs=list(dict.fromkeys(m.topic_id for m in names if m.kind == "drug")),
+    )
+    for m in _AGE.finditer(text):
+        value = next((g for g in m.groups() if g), None)
+        if value and 0 < int(value) < 120:
+            ent.age = int(value)
+            break
+    if _FEMALE.search(text):
+        ent.sex = "female"
+    elif _MALE.search(text):
+        ent.sex = "male"
+    ent.pregnant = bool(_PREGNANT.search(text))
+    ent.breastfeeding = bool(_BREASTFEEDING.search(text))
+    ent.renal_impairment = bool(_RENAL.search(text))
+    ent.hepatic_impairment = bool(_HEPATIC.search(text))
+    for m in _LAB.finditer(text):
+        name = m.group(1).lower().replace("+", "")
+        ent.labs.setdefault(name, (m.group(2) + (" " + m.group(3) if m.group(3) else "")).strip())
+    return ent
+
+
+def normalize_question(text: str) -> str:
+    """The clean form of a question: shorthand expanded, capitalised, ending in '?'."""
+    out = expand_abbreviations(text).strip()
+    out = re.sub(r"\s*\?+\s*$", "", out).rstrip(" .!")
+    if not out:
+        return out
+    lower = out.lower()
+    if re.match(r"(best|first[- ]line|preferred|recommended|optimal)\b", lower):
+        out = "What is the " + out
+    elif not re.match(r"(what|which|who|whom|whose|when|where|why|how|is|are|am|was|were|do|does|did|can|could|should|"
+                      r"would|will|shall|may|might|must|has|have|had)\b", lower):
+        if len(words(out)) <= 8:
+            out = "What about " + out if lower.startswith(("and ", "in ", "for ")) else "What is " + out
+    out = re.sub(r"\bbest (treatment|tx|therapy) (of|for)?\s*", r"best \1 for ", out)
+    out = re.sub(r"\s+", " ", out)
+    return out[0].upper() + out[1:] + "?"
+
+
+def understand(question: str, vocab: Vocabulary) -> Query:
+    """Read a question: names, entities, facet, intent, red flags, scope."""
+    text = clean_text(question)
+    expanded = expand_abbreviations(text)
+    tokens = words(expanded)
+    names = vocab.match(tokens)
+    # Blank out recognised names so their words don't read as cues ("kidney" in "chronic kidney disease").
+    masked_tokens = list(tokens)
+    for m in names:
+        for j in range(m.start, m.end):
+            masked_tokens[j] = "_"
+    masked = " ".join(masked_tokens)
+    facet = classify_facet(masked) or ("management" if names else "definition")
+    if facet == "comparison" and len({m.topic_id for m in names}) < 2 and not re.search(r"\bvs\.?\b|versus|compar|differ|same", masked):
+        facet = classify_facet(re.sub(r"\bor\b", " ", masked)) or "management"
+    entities = extract_entities(expanded, names)
+    stems = set(stem(tokens))
+    medical = bool(names) or bool(stems & medical_terms()) or bool(entities.labs)
+    followup_like = bool(_FOLLOWUP_START.search(text)) or (len(tokens) <= 8 and bool(_PRONOUN.search(text)))
+    return Query(
+        text=text,
+        expanded=expanded,
+        normalized=normalize_question(text),
+        facet=facet,
+        intent=FACET_INTENT.get(facet, "other"),
+        entities=entities,
+        names=tuple(names),
+        safety=detect_red_flags(text),
+        medical=medical,
+        non_medical_cue=looks_non_medical(text),
+        followup_like=followup_like,
+        tokens=tuple(tokens),
+    )

@@ -1,0 +1,214 @@
+"""The engine: the one place that orders the stages understand -> retrieve -> compose -> verify.
+
+The CLI, the web pages and the JSON API all call :meth:`Engine.ask` and differ only in how
+they render the :class:`~curbside.answer.model.Answer`.
+
+>>> engine = get_engine()                                     # doctest: +SKIP
+>>> engine.ask("best tx chronic LBP?").bottom_line.text      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import replace
+from functools import cached_property
+
+from curbside.answer import audience as aud
+from curbside.answer.compose import compose_answer
+from curbside.answer.model import AUDIENCES, Answer, Review, SearchedNote
+from curbside.answer.related import related_questions
+from curbside.answer.retrieve import Route, TopicIndex, available_facet, route
+from curbside.answer.text import clean_text, slugify
+from curbside.answer.threads import Thread, ThreadStore, Turn
+from curbside.answer.understand import Query, understand
+from curbside.answer.verify import verify
+from curbside.answer.vocabulary import Vocabulary
+from curbside.config import Settings, get_settings
+from curbside.errors import InputTooLarge, UsageError
+from curbside.knowledge.loader import KnowledgeBase, load_knowledge_base
+
+log = logging.getLogger(__name__)
+
+# Facets that, asked alone in a follow-up, keep the thread's topic.
+_CONSTRAINT_FACETS = {"pregnancy", "renal", "hepatic", "older_adults", "children"}
+
+
+class Engine:
+    """Answers questions from the knowledge base (and imported corpora when it is silent)."""
+
+    def __init__(self, settings: Settings | None = None, kb: KnowledgeBase | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.kb = kb or load_knowledge_base(self.settings.kb_dirs, cache_dir=self.settings.data_dir / "cache")
+        self.vocab = Vocabulary.from_kb(self.kb)
+        self.index = TopicIndex(self.kb)
+        self.threads = ThreadStore(self.settings.data_dir / "threads")
+        self._corpus_lock = threading.Lock()
+
+    # ---- public API ------------------------------------------------------------
+    def ask(self, question: str, audience: str = "clinician", thread_id: str | None = None) -> Answer:
+        """Answer one question for one audience, in the context of a thread when given."""
+        if audience not in AUDIENCES:
+            raise UsageError(f"unknown audience {audience!r}; choose one of {', '.join(AUDIENCES)}")
+        if not isinstance(question, str):
+            raise UsageError("the question must be text")
+        if len(question) > self.settings.max_question_chars:
+            raise InputTooLarge(f"the question is {len(question)} characters; the limit is {self.settings.max_question_chars}")
+        if not clean_text(question):
+            raise UsageError("the question is empty: type a clinical question")
+        thread = self.threads.get(thread_id) if thread_id else self.threads.new()
+        query = understand(question, self.vocab)
+        query, routed = self._route_in_thread(query, thread)
+        answer = self._answer(query, routed, audience)
+        answer = answer.model_copy(update={"thread_id": thread.id})
+        thread.turns.append(Turn(question=query.text, normalized=answer.normalized_question, facet=answer.facet,
+                                 topic_ids=[t.split("@")[0] for t in answer.topics], entities=query.entities, slug=answer.slug))
+        thread.turns = thread.turns[-20:]
+        self.threads.save(thread)
+        return answer
+
+    def topics(self) -> list[dict]:
+        """Every knowledge-base topic: id, title, kind, area."""
+        return [{"id": t.id, "title": t.title, "kind": t.kind, "area": t.area} for t in self.kb.topics.values()]
+
+    # ---- stages ----------------------------------------------------------------
+    def _route_in_thread(self, query: Query, thread: Thread) -> tuple[Query, Route]:
+        routed = route(query, self.index)
+        last = thread.last
+        if last is None or not last.topic_ids or query.names:
+            return query, routed  # a new subject starts a fresh topic
+        if routed.primary is not None and not query.followup_like:
+            return query, routed
+        topic = self.kb.get(last.topic_ids[0])
+        if topic is None:
+            return query, routed
+        # Keep the thread's topic; carry over who the patient is unless the follow-up says otherwise.
+        prev = last.entities
+        ent = query.entities.model_copy(update={
+            "age": query.entities.age if query.entities.age is not None else prev.age,
+            "sex": query.entities.sex or prev.sex,
+            "pregnant": query.entities.pregnant or prev.pregnant,
+            "breastfeeding": query.entities.breastfeeding or prev.breastfeeding,
+            "renal_impairment": query.entities.renal_impairment or prev.renal_impairment,
+            "hepatic_impairment": query.entities.hepatic_impairment or prev.hepatic_impairment,
+            "conditions": query.entities.conditions or prev.conditions,
+            "drugs": query.entities.drugs or prev.drugs,
+        })
+        facet = query.facet
+        if facet in ("definition", "management") and not _has_own_cue(query):
+            facet = _constraint_facet(query) or last.facet or "management"
+        normalized = f"{query.normalized.rstrip('?')} ({topic.title})?"
+        query = replace(query, entities=ent, normalized=normalized, facet=facet)
+        supporting = tuple(self.kb.topics[t] for t in last.topic_ids[1:2] if t in self.kb.topics) if facet == "comparison" else ()
+        if facet == "comparison" and not supporting:
+            facet = "management"
+        return query, Route(primary=topic, supporting=supporting, facet=available_facet(topic, facet), asked_facet=facet,
+                            confident=True, considered=routed.considered)
+
+    def _answer(self, query: Query, routed: Route, audience: str) -> Answer:
+        slug = slugify(query.normalized)
+        if routed.primary is None:
+            return self._uncovered(query, routed, audience, slug)
+        answer = compose_answer(query, routed, audience, slug=slug)
+        related = related_questions(routed.primary, self.kb, query.normalized, routed.supporting)
+        return verify(answer.model_copy(update={"related_questions": related}))
+
+    def _uncovered(self, query: Query, routed: Route, audience: str, slug: str) -> Answer:
+        considered = [self.kb.topics[t].title for t, _ in routed.considered[:3] if t in self.kb.topics]
+        terms = [t for t in dict.fromkeys(query.tokens) if len(t) > 2][:12]
+        base = dict(question=query.text, normalized_question=query.normalized, slug=slug, audience=audience,
+                    intent=query.intent, facet=query.facet, disclaimer=aud.disclaimer(audience), safety=query.safety,
+                    entities=query.entities, review=Review(status="submitted", last_updated=dt.date.today().isoformat()))
+        if not query.medical and query.safety is None:
+            return Answer(title="Outside curbside's scope", coverage="not_covered",
+                          coverage_note=("curbside answers medical questions only, and this question does not look medical. "
+                                         "Please ask a clinical question, for example about a condition, a test result or a medicine."),
+                          **{**base, "intent": "out_of_scope"})
+        corpus_answer = self._from_corpus(query, base)
+        if corpus_answer is not None:
+            return verify(corpus_answer)
+        sources = ["curated knowledge base"] + (["imported corpora"] if self._corpus is not None else [])
+        return Answer(
+            title="Not covered by curbside's sources",
+            coverage="not_covered",
+            coverage_note=("curbside has no reviewed topic or source document that answers this question, so it does not "
+                           "guess. Ask a clinician, or rephrase the question around a condition, test or medicine."),
+            searched=SearchedNote(topics_considered=considered, terms=terms, sources=sources),
+            **base,
+        )
+
+    # ---- imported corpora ------------------------------------------------------
+    @cached_property
+    def _corpus(self):
+        """The corpus searcher, or None when nothing was ingested (or the index module is unavailable)."""
+        try:
+            from curbside.index.search import CorpusSearcher
+        except ImportError:
+            return None
+        try:
+            return CorpusSearcher.open(self.settings)
+        except Exception as exc:  # an unreadable index must not take the curated answers down with it
+            log.warning("corpus index unavailable: %s", exc)
+            return None
+
+    def _from_corpus(self, query: Query, base: dict) -> Answer | None:
+        with self._corpus_lock:
+            searcher = self._corpus
+        if searcher is None:
+            return None
+        try:
+            from curbside.answer.from_corpus import compose_from_corpus
+        except ImportError:
+            return None
+        hits = searcher.search(query.expanded, k=self.settings.retrieval.top_k)
+        sections, references = compose_from_corpus(query.text, hits)
+        if not sections or not references:
+            return None
+        first = next((b for s in sections for b in s.bullets), None)
+        if first is None:
+            return None
+        sources = sorted({r.publisher for r in references})
+        return Answer(
+            title=f"From reference documents: {references[0].title}",
+            bottom_line=first,
+            sections=sections,
+            references=references,
+            coverage="partial",
+            coverage_note=("No reviewed curbside topic covers this question. The statements below are taken word for word "
+                           "from reference documents (" + ", ".join(sources) + "), each cited to the document it came from."),
+            searched=SearchedNote(terms=[t for t in dict.fromkeys(query.tokens) if len(t) > 2][:12],
+                                  sources=["curated knowledge base", "imported corpora"]),
+            **base,
+        )
+
+
+def _constraint_facet(query: Query) -> str | None:
+    ent = query.entities
+    if ent.pregnant or ent.breastfeeding:
+        return "pregnancy"
+    if ent.renal_impairment:
+        return "renal"
+    if ent.hepatic_impairment:
+        return "hepatic"
+    return None
+
+
+def _has_own_cue(query: Query) -> bool:
+    from curbside.answer.understand import classify_facet
+
+    return classify_facet(query.text) not in (None, "definition", "management")
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine(settings: Settings | None = None) -> Engine:
+    """The engine for these settings, built once per process."""
+    settings = settings or get_settings()
+    key = settings.model_dump_json()
+    with _engines_lock:
+        if key not in _engines:
+            _engines[key] = Engine(settings)
+        return _engines[key]
