@@ -1,0 +1,45 @@
+"""Asking and re-finding answers for the pages and the API (no HTTP here)."""
+
+from __future__ import annotations
+
+from curbside.answer.model import Answer
+from curbside.config import Settings
+from curbside.errors import InputTooLarge, UsageError
+from curbside.web.deps import AnswerEngine
+from curbside.web.recent import RecentQuestions, question_for_slug
+
+
+def check_question(question: str, *, settings: Settings) -> str:
+    """The question, stripped; raises ``UsageError`` when empty and ``InputTooLarge`` over the limit."""
+    if len(question) > settings.max_question_chars:
+        raise InputTooLarge(
+            f"The question is too long: {len(question)} characters; the limit is {settings.max_question_chars}."
+        )
+    question = question.strip()
+    if not question:
+        raise UsageError("Please type a question.")
+    return question
+
+
+def ask(
+    *, engine: AnswerEngine, recent: RecentQuestions, settings: Settings, question: str, audience: str,
+    thread_id: str | None = None,
+) -> Answer:
+    """Answers ``question`` and remembers it under the answer's slug so its URL works."""
+    question = check_question(question, settings=settings)
+    answer = engine.ask(question, audience=audience, thread_id=thread_id or None)
+    recent.remember(answer.slug, question, thread_id=thread_id or None, answer=answer)
+    return answer
+
+
+def answer_for_slug(*, engine: AnswerEngine, recent: RecentQuestions, slug: str, audience: str) -> Answer:
+    """The answer shown at ``slug`` for ``audience`` (asked again unless computed moments ago)."""
+    asked = question_for_slug(slug, recent)
+    cached = asked.cached(audience)
+    if cached is not None:
+        return cached
+    if not asked.question:
+        raise UsageError("This address does not name a question.")
+    answer = engine.ask(asked.question, audience=audience, thread_id=asked.thread_id)
+    recent.remember(slug, asked.question, thread_id=asked.thread_id, answer=answer)
+    return answer
