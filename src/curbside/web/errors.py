@@ -54,7 +54,7 @@ def _describe(exc: Exception) -> tuple[int, str, str, dict[str, str], list[dict]
     if isinstance(exc, StarletteHTTPException):
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
         try:
-            code = _code(HTTPStatus(exc.status_code).phrase.replace(" ", "").replace("-", ""))
+            code = "input_too_large" if exc.status_code == 413 else _code(HTTPStatus(exc.status_code).phrase.replace(" ", "").replace("-", ""))
         except ValueError:
             code = "http_error"
         return exc.status_code, code, message, dict(exc.headers or {}), None

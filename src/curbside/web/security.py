@@ -6,6 +6,7 @@ security policy can forbid both.
 
 from __future__ import annotations
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -91,8 +92,8 @@ class BodySizeLimitMiddleware:
             msg = await receive()
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
-                if seen > self.max_bytes:
-                    raise InputTooLarge(message)
+                if seen > self.max_bytes:  # an HTTPException, because FastAPI turns others into 400
+                    raise HTTPException(status_code=413, detail=message)
             return msg
 
         await self.app(scope, counting_receive, send)

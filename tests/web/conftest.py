@@ -1,0 +1,106 @@
+"""Fixtures for the web tests: an app on a temporary data dir, a TestClient, and a real server.
+
+The engine and knowledge base are the real ones (loaded once per session); nothing here builds
+answers by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from curbside.config import Settings
+from curbside.web.app import create_app
+
+MODEL_QUESTION = (
+    "What is the best management approach for a patient with chronic back pain, considering "
+    "non-pharmacological and pharmacological interventions?"
+)
+UNLIMITED = 1_000_000  # requests a minute: tests measure behaviour, not the limiter (except its own tests)
+
+
+@pytest.fixture(scope="session")
+def model_question() -> str:
+    """The question of the model page (seed/answer-page.txt)."""
+    return MODEL_QUESTION
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_environ() -> Iterator[None]:
+    """No CURBSIDE_* variable from the developer's shell leaks into the tests."""
+    mp = pytest.MonkeyPatch()
+    for key in [k for k in os.environ if k.startswith("CURBSIDE_")]:
+        mp.delenv(key)
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("curbside-data")
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir, web={"rate_limit_per_minute": UNLIMITED})
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings):
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `curbside serve` (the same command code) on a free loopback port; yields its base URL."""
+    port = _free_port()
+    data = tmp_path_factory.mktemp("serve-data")
+    env = {**os.environ, "CURBSIDE_DATA_DIR": str(data), "CURBSIDE_WEB__RATE_LIMIT_PER_MINUTE": str(UNLIMITED)}
+    log = (data / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "curbside.web.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited with {proc.returncode}:\n{(data / 'server.log').read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("server did not start within 90 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
