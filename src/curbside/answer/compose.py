@@ -272,4 +272,4 @@ def compose_answer(query: Query, route: Route, audience: str, *, slug: str) -> A
         topics=[f"{t.id}@{t.content_hash()}" for t in topics_used],
         entities=query.entities,
         **content,
-    )
+    ).renumbered()

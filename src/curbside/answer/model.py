@@ -126,6 +126,49 @@ class Answer(_Model):
     entities: Entities = Field(default_factory=Entities)
     thread_id: str | None = None
 
+    def cited_items(self) -> list[tuple[str, str, list[int]]]:
+        """(where, text, citations) for every cited item, in the order the page shows them."""
+        items: list[tuple[str, str, list[int]]] = []
+        if self.bottom_line:
+            items.append(("bottom line", self.bottom_line.text, self.bottom_line.citations))
+        for s in self.sections:
+            if s.intro:
+                items.append((f"section '{s.heading}' intro", s.intro.text, s.intro.citations))
+            if s.table:
+                items.append((f"table '{s.table.caption}'", s.table.caption, s.table.citations))
+            items.extend((f"section '{s.heading}'", b.text, b.citations) for b in s.bullets)
+        items.extend(("when to seek care", b.text, b.citations) for b in self.seek_care)
+        items.extend(("pitfalls", b.text, b.citations) for b in self.pitfalls)
+        items.extend((f"algorithm step {i}", st.action, st.citations) for i, st in enumerate(self.algorithm, 1))
+        return items
+
+    def renumbered(self) -> Answer:
+        """A copy whose citations are numbered 1..n in display order, references reordered to match."""
+        order: dict[int, int] = {}
+        for _, _, cites in self.cited_items():
+            for n in cites:
+                order.setdefault(n, len(order) + 1)
+        data = self.model_dump()
+
+        def remap(item: dict | None) -> None:
+            if item and "citations" in item:
+                item["citations"] = [order.get(n, n) for n in item["citations"]]
+
+        remap(data["bottom_line"])
+        for s in data["sections"]:
+            remap(s["intro"])
+            remap(s["table"])
+            for b in s["bullets"]:
+                remap(b)
+        for group in ("seek_care", "pitfalls", "algorithm"):
+            for b in data[group]:
+                remap(b)
+        refs = [r for r in data["references"] if r["n"] in order]
+        for r in refs:
+            r["n"] = order[r["n"]]
+        data["references"] = sorted(refs, key=lambda r: r["n"])
+        return Answer.model_validate(data)
+
     def all_bullets(self) -> list[Bullet]:
         """Every cited statement in the answer, bottom line first."""
         out = [self.bottom_line] if self.bottom_line else []

@@ -18,7 +18,7 @@ from curbside.knowledge.schema import Topic
 
 # A bm25 score below this, with no name matched, is too weak to route on (calibrated on
 # eval/routing: weaker matches were wrong more often than right).
-MIN_LEXICAL_SCORE = 4.0
+MIN_LEXICAL_SCORE = 1.5
 
 # Facets that are about a drug itself: with a drug named, the monograph answers them.
 DRUG_FACETS = frozenset({
@@ -158,9 +158,12 @@ def route(query: Query, index: TopicIndex) -> Route:
     elif conditions:
         ranked = sorted(conditions, key=lambda t: -score.get(t.id, 0.0))
         primary, supporting = ranked[0], ranked[1:2]
-    elif lexical and lexical[0][1] >= MIN_LEXICAL_SCORE:
-        primary = kb.topics[lexical[0][0]]
-        confident = len(lexical) == 1 or lexical[0][1] >= 1.3 * lexical[1][1]
+    elif lexical and lexical[0][1] >= MIN_LEXICAL_SCORE and not query.unknown_drug:
+        # No name matched: route on words alone only when one topic clearly leads.
+        clear = len(lexical) == 1 or lexical[0][1] >= 1.3 * lexical[1][1]
+        if clear or query.safety is not None:
+            primary = kb.topics[lexical[0][0]]
+            confident = clear
 
     if primary is not None and facet == "comparison" and not supporting:
         facet = "management"

@@ -121,14 +121,29 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"\bgrad(e|es|ing)\b|criteria|categor\w*|what does .{1,30} stand for|explain")),
 )
 
+# Word endings of drug names (INN stems) and of disease and procedure terms: a question with one
+# of these is medical even when no topic or listed term matches it.
+_MEDICAL_SHAPE = _rx(
+    r"\b\w+(sartan|pril|olol|statin|prazole|azole|cillin|mycin|floxacin|dipine|semide|thiazide|parin|xaban|gatran|"
+    r"vir|cycline|dronate|tropium|terol|lukast|gliptin|gliflozin|glutide|tide|mab|nib|sone|olone|oxetine|triptan|afil|"
+    r"azepam|zolam|tidine|setron|profen|coxib|barbital|caine|itis|osis|a?emia|oma|omas|pathy|algia|ectomy|otomy|plasty|"
+    r"scopy|uria|cardia|plegia|trophy|iasis|philia|penia|cytosis|ectasis|rrhea|rrhoea|lysis|megaly)\b"
+)
+
+_DRUG_SHAPE = _rx(
+    r"\b\w+(sartan|pril|olol|statin|prazole|cillin|mycin|floxacin|dipine|semide|thiazide|parin|xaban|gatran|"
+    r"cycline|dronate|tropium|terol|lukast|gliptin|gliflozin|glutide|mab|nib|oxetine|triptan|afil|azepam|zolam|"
+    r"tidine|setron|profen|coxib)\b"
+)
+
 _FOLLOWUP_START = _rx(r"^\s*(and|but|also|what if|what about|how about|and if|if|in|for|then|what else|any|same|does that|"
                       r"is that|is it|can (she|he|they|it)|should (she|he|they)|what (dose|dosage)|what next|and then|ok|okay|so)\b")
 _PRONOUN = _rx(r"\b(she|he|they|her|him|his|it|that|this|them|those)\b")
 
 _AGE = _rx(r"\b(\d{1,3})\s*(?:-|\s)?(?:y/?o\b|yrs?\b|years?(?:[- ]old)?\b|yo\b|year[- ]old\b|-year-old\b)|"
            r"\baged?\s*(\d{1,3})\b|\b(\d{1,3})\s*(?:m|f|male|female|man|woman)\b|\b(?:m|f)\s*(\d{1,3})\b")
-_FEMALE = _rx(r"\b(she|her|woman|women|female|girl|lady|mother|mom|mum|wife|daughter|sister|\d{1,3}\s*f)\b|\bf\s*\d{1,3}\b|pregnan")
-_MALE = _rx(r"\b(he|him|his|man|men|male|boy|father|dad|husband|son|brother|\d{1,3}\s*m)\b|\bm\s*\d{1,3}\b")
+_FEMALE = _rx(r"\b(she|her|woman|women|female|girl|lady|mother|mom|mum|wife|daughter|sister|\d{1,3}\s*f|old\s+f)\b|\bf\s*\d{1,3}\b|pregnan")
+_MALE = _rx(r"\b(he|him|his|man|men|male|boy|father|dad|husband|son|brother|\d{1,3}\s*m|old\s+m)\b|\bm\s*\d{1,3}\b")
 _LAB = _rx(r"\b(e?gfr|creatinine|\bcr\b|hba1c|a1c|tsh|free t4|ft4|potassium|\bk\+?|sodium|\bna\b|ldl|hdl|cholesterol|triglycerides|"
            r"ha?emoglobin|\bhb\b|hgb|ferritin|b12|vitamin d|inr|platelets?|alt|ast|psa|blood pressure|\bbp\b|glucose|"
            r"blood sugar|uric acid|urate|crp|esr|bmi|heart rate|oxygen|o2 sat\w*|spo2)\s*(?:level\s*)?(?:of|is|was|at|=|:|was only)?\s*"
@@ -157,6 +172,7 @@ class Query:
     medical: bool
     non_medical_cue: bool
     followup_like: bool
+    unknown_drug: bool = False  # a drug-shaped word that no monograph recognised
     tokens: tuple[str, ...] = field(default=())
 
     @property
@@ -183,10 +199,10 @@ def expand_abbreviations(text: str) -> str:
     return re.sub(r"(?<![\w/-])[A-Za-z][A-Za-z0-9/+-]*(?![\w/])", repl, text)
 
 
-def classify_facet(text: str) -> str | None:
+def classify_facet(text: str, skip: frozenset[str] = frozenset()) -> str | None:
     """The first facet whose cue matches the text, or None."""
     for facet, cue in FACET_CUES:
-        if cue.search(text):
+        if facet not in skip and cue.search(text):
             return facet
     return None
 
@@ -227,7 +243,8 @@ def normalize_question(text: str) -> str:
         out = "What is the " + out
     elif not re.match(r"(what|which|who|whom|whose|when|where|why|how|is|are|am|was|were|do|does|did|can|could|should|"
                       r"would|will|shall|may|might|must|has|have|had)\b", lower):
-        if len(words(out)) <= 8:
+        if (len(words(out)) <= 8 and not re.search(r"\b(vs\.?|versus|or)\b", lower)
+                and not re.match(r"(tell|give|explain|show|list|help|please|i|my|we|our|describe|compare)\b", lower)):
             out = "What about " + out if lower.startswith(("and ", "in ", "for ")) else "What is " + out
     out = re.sub(r"\bbest (treatment|tx|therapy) (of|for)?\s*", r"best \1 for ", out)
     out = re.sub(r"\s+", " ", out)
@@ -247,11 +264,16 @@ def understand(question: str, vocab: Vocabulary) -> Query:
             masked_tokens[j] = "_"
     masked = " ".join(masked_tokens)
     facet = classify_facet(masked) or ("management" if names else "definition")
+    if facet in ("renal", "hepatic") and not names:  # the organ is the subject, not a constraint on another one
+        facet = classify_facet(masked, skip=frozenset({"renal", "hepatic"})) or "definition"
     if facet == "comparison" and len({m.topic_id for m in names}) < 2 and not re.search(r"\bvs\.?\b|versus|compar|differ|same", masked):
         facet = classify_facet(re.sub(r"\bor\b", " ", masked)) or "management"
+    safety = detect_red_flags(text)
+    if safety is not None and facet in ("definition", "management", "symptoms"):
+        facet = "red_flags"
     entities = extract_entities(expanded, names)
     stems = set(stem(tokens))
-    medical = bool(names) or bool(stems & medical_terms()) or bool(entities.labs)
+    medical = bool(names) or bool(stems & medical_terms()) or bool(entities.labs) or bool(_MEDICAL_SHAPE.search(expanded))
     followup_like = bool(_FOLLOWUP_START.search(text)) or (len(tokens) <= 8 and bool(_PRONOUN.search(text)))
     return Query(
         text=text,
@@ -261,9 +283,10 @@ def understand(question: str, vocab: Vocabulary) -> Query:
         intent=FACET_INTENT.get(facet, "other"),
         entities=entities,
         names=tuple(names),
-        safety=detect_red_flags(text),
+        safety=safety,
         medical=medical,
         non_medical_cue=looks_non_medical(text),
         followup_like=followup_like,
+        unknown_drug=not any(m.kind == "drug" for m in names) and bool(_DRUG_SHAPE.search(expanded)),
         tokens=tuple(tokens),
     )

@@ -24,21 +24,8 @@ def problems(answer: Answer) -> list[str]:
                 found.append(f"{where}: citation [{n}] resolves to no listed reference")
         cited.extend(citations)
 
-    if answer.bottom_line:
-        check("bottom line", answer.bottom_line.text, answer.bottom_line.citations)
-    for s in answer.sections:
-        if s.intro:
-            check(f"section '{s.heading}' intro", s.intro.text, s.intro.citations)
-        for b in s.bullets:
-            check(f"section '{s.heading}'", b.text, b.citations)
-        if s.table:
-            check(f"table '{s.table.caption}'", s.table.caption, s.table.citations)
-    for i, step in enumerate(answer.algorithm, 1):
-        check(f"algorithm step {i}", step.action, step.citations)
-    for b in answer.pitfalls:
-        check("pitfalls", b.text, b.citations)
-    for b in answer.seek_care:
-        check("when to seek care", b.text, b.citations)
+    for where, text, citations in answer.cited_items():
+        check(where, text, citations)
     unused = sorted(set(range(1, n_refs + 1)) - set(cited))
     if unused:
         found.append(f"reference(s) {unused} listed but never cited")

@@ -108,7 +108,7 @@ def _cross_checks(kb: KnowledgeBase, report: CheckReport) -> None:
     aliases: dict[str, str] = {}
     for topic_id, topic in kb.topics.items():
         path = kb.files[topic_id]
-        for section, claim in topic.all_claims():
+        for _section, claim in topic.all_claims():
             if claim.id:
                 if claim.id in claim_ids:
                     report.errors.append(FileProblem(path, f"claim {claim.id}", f"duplicate claim id (also in {claim_ids[claim.id]})"))

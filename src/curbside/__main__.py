@@ -1,0 +1,5 @@
+"""`python -m curbside` runs the command line."""
+
+from curbside.cli import main
+
+main()

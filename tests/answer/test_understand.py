@@ -1,0 +1,91 @@
+"""Understanding free-text questions: facets, intents, entities, red flags, scope."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curbside.answer.safety import detect_red_flags
+from curbside.answer.understand import expand_abbreviations, understand
+
+
+@pytest.fixture(scope="module")
+def vocab(engine):
+    return engine.vocab
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("How should chronic low back pain be managed?", "management"),
+        ("What is the first-line drug for knee osteoarthritis?", "first_line"),
+        ("What tests should I order to diagnose heart failure?", "diagnosis"),
+        ("My TSH is 7.2, what does that mean?", "interpretation"),
+        ("What are the stages of chronic kidney disease?", "definition"),
+        ("What dose of metformin should I start?", "dosing"),
+        ("Which antihypertensive is safe in pregnancy?", "constraints"),
+        ("Sertraline vs escitalopram for anxiety?", "comparison"),
+    ],
+)
+def test_intent(vocab, question, intent):
+    assert understand(question, vocab).intent == intent
+
+
+def test_entities_from_a_case_style_question(vocab):
+    q = understand("72 yo F with CKD, eGFR 28, on Lipitor 40 mg, potassium 5.9 - what now?", vocab)
+    e = q.entities
+    assert e.age == 72 and e.sex == "female"
+    assert e.renal_impairment is True
+    assert e.labs.get("egfr") == "28"
+    assert e.labs.get("potassium") == "5.9"
+    assert "atorvastatin" in e.drugs  # brand name mapped to the generic
+
+
+def test_pregnancy_and_liver_disease_are_found(vocab):
+    e = understand("Can I take Tylenol with fatty liver while 20 weeks pregnant?", vocab).entities
+    assert e.pregnant and e.hepatic_impairment
+    assert "paracetamol" in e.drugs
+
+
+def test_misspelled_drug_names_still_match(vocab):
+    assert "metformin" in understand("side effects of metfromin?", vocab).entities.drugs
+
+
+def test_abbreviations_expand():
+    assert expand_abbreviations("best tx for CLBP and HTN") == "best treatment for chronic low back pain and hypertension"
+
+
+def test_non_medical_question_is_not_medical(vocab):
+    q = understand("Who won the football world cup in 2018?", vocab)
+    assert not q.medical
+
+
+def test_unknown_disease_word_is_still_medical(vocab):
+    assert understand("What is sarcoidosis?", vocab).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "back pain with saddle anaesthesia",
+        "crushing chest pain going down my left arm",
+        "sudden facial droop and slurred speech",
+        "I took a bottle of pills, want to die",
+        "my lips are swelling and I can't breathe after a bee sting",
+    ],
+)
+def test_red_flags_are_detected(text):
+    assert detect_red_flags(text) is not None
+
+
+@pytest.mark.parametrize("text", ["chronic low back pain treatment", "what dose of ibuprofen for a sprained ankle"])
+def test_ordinary_questions_raise_no_red_flag(text):
+    assert detect_red_flags(text) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=400))
+def test_any_text_is_understood_without_crashing(engine, text):
+    q = understand(text, engine.vocab)
+    assert q.facet and q.intent
