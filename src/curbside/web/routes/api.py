@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from curbside import __version__
@@ -13,6 +13,8 @@ from curbside.web import answers
 from curbside.web.deps import EngineDep, RateLimit, RecentDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["curbside"])
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9.-]*$"  # what curbside.answer.text.slugify produces
 
 
 class ErrorBody(BaseModel):
@@ -31,7 +33,9 @@ class AskRequest(BaseModel):
         examples=["What is the first-line treatment for hypertension in adults?"],
     )
     audience: Audience = Field("clinician", description="Who the answer is worded for")
-    thread_id: str | None = Field(None, max_length=200, description="An earlier answer's thread_id, to follow it up")
+    thread_id: str | None = Field(
+        None, max_length=64, description="An earlier answer's thread_id, to follow it up (404 if unknown)"
+    )
 
 
 class TopicSummary(BaseModel):
@@ -54,7 +58,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {c: {"model": ErrorBody, "description": text[c]} for c in codes}
 
 
-@router.post("/answers", response_model=Answer, dependencies=[RateLimit], responses=_errors(400, 413, 422, 429))
+@router.post("/answers", response_model=Answer, dependencies=[RateLimit], responses=_errors(400, 404, 413, 422, 429))
 def create_answer(body: AskRequest, engine: EngineDep, recent: RecentDep, settings: SettingsDep) -> Answer:
     """Answer a question; pass ``thread_id`` from an earlier answer to ask a follow-up."""
     return answers.ask(
@@ -65,7 +69,7 @@ def create_answer(body: AskRequest, engine: EngineDep, recent: RecentDep, settin
 
 @router.get("/answers/{slug}", response_model=Answer, dependencies=[RateLimit], responses=_errors(400, 422, 429))
 def get_answer(
-    slug: str, engine: EngineDep, recent: RecentDep,
+    slug: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=200, description="An answer's slug")], engine: EngineDep, recent: RecentDep,
     audience: Annotated[Audience, Query(description="Who the answer is worded for")] = "clinician",
 ) -> Answer:
     """The answer at a slug (an answer's ``slug``); unknown slugs are answered from their words."""
