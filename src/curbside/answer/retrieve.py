@@ -7,14 +7,18 @@ breaks ties. Questions that name nothing are routed by bm25 alone when the match
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from curbside.answer.text import STOPWORDS
+from curbside.answer.text import STOPWORDS, stem, words
 from curbside.answer.understand import Query
 from curbside.knowledge.loader import KnowledgeBase
 from curbside.knowledge.schema import Topic
+
+STOPWORD_STEMS = frozenset(stem(sorted(STOPWORDS)))
 
 # A bm25 score below this, with no name matched, is too weak to route on (calibrated on
 # eval/routing: weaker matches were wrong more often than right).
@@ -167,11 +171,72 @@ def route(query: Query, index: TopicIndex) -> Route:
 
     if primary is not None and facet == "comparison" and not supporting:
         facet = "management"
+    if primary is not None:
+        facet = _refine_facet(query, primary, facet)
     asked = facet
     if primary is not None:
         facet = available_facet(primary, facet)
     return Route(primary=primary, supporting=tuple(supporting), facet=facet, asked_facet=asked, confident=confident,
                  considered=tuple(lexical[:5]))
+
+
+# Words of a complaint: asked about a drug with no other cue, they ask about its side effects.
+_COMPLAINT = re.compile(
+    r"\b(diarrh\w*|nause\w*|vomit\w*|rash\w*|cough\w*|swell\w*|swollen|aches?|aching|cramp\w*|itch\w*|dizz\w*|tired\w*|"
+    r"fatigue|headaches?|sleepy|drows\w*|insomnia|weight|hair|bleed\w*|bruis\w*|palpitat\w*|constipat\w*|dry mouth|"
+    r"cancer|addict\w*|dependen\w*|hallucinat\w*|nightmares?|pee\w*|urinat\w*|sweat\w*|hungry|libido|erection)\b",
+    re.IGNORECASE,
+)
+
+
+def _refine_facet(query: Query, primary: Topic, facet: str) -> str:
+    """Adjust a broad facet with what the topic is: drug complaints, age groups, the section the words match."""
+    if facet not in ("management", "definition"):
+        return facet
+    if query.weak_cue:
+        best = best_section_facet(query, primary)
+        if best:
+            return best
+    if primary.kind == "drug" and _COMPLAINT.search(query.expanded):
+        return "adverse_effects"
+    ent = query.entities
+    child = (ent.age is not None and ent.age < 18) or re.search(r"\b(son|daughter|child|kid|toddler|baby)\b", query.text, re.I)
+    if primary.kind == "condition" and facet == "management":
+        if child and primary.sections_for("children"):
+            return "children"
+        if ent.age is not None and ent.age >= 75 and primary.sections_for("older_adults"):
+            return "older_adults"
+    return facet
+
+
+# A section must share at least this much idf-weighted vocabulary with the question to be
+# chosen by its words alone.
+MIN_SECTION_SCORE = 2.5
+
+
+def best_section_facet(query: Query, topic: Topic) -> str | None:
+    """The facet of the section whose words best match the question's own words (topic names excluded)."""
+    masked = set(stem([t for i, t in enumerate(query.tokens) if not any(m.start <= i < m.end for m in query.names)]))
+    masked -= STOPWORD_STEMS
+    if not masked:
+        return None
+    sections = [s for s in topic.sections if s.facet.value not in ("algorithm", "red_flags")]
+    bags = []
+    for sec in sections:
+        text = " ".join([sec.heading] + [c.text for c in sec.claims] + ([sec.intro.text] if sec.intro else []))
+        bags.append(set(stem(words(text))))
+    n = len(bags)
+    scores = []
+    for bag in bags:
+        score = 0.0
+        for w in masked & bag:
+            df = sum(w in b for b in bags)
+            score += math.log(1 + n / df)
+        scores.append(score)
+    if not scores:
+        return None
+    i = max(range(n), key=scores.__getitem__)
+    return sections[i].facet.value if scores[i] >= MIN_SECTION_SCORE else None
 
 
 def available_facet(topic: Topic, facet: str) -> str:

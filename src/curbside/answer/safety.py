@@ -74,7 +74,7 @@ RED_FLAG_RULES: tuple[RedFlagRule, ...] = (
         "suicidal thoughts or self-harm",
         "emergency",
         _rx(
-            r"suicid\w*|kill(ing)?\s+(my|him|her|them)sel(f|ves)|end\s+(my|his|her|their)\s+(own\s+)?life|"
+            r"suicid\w*|kill(ing)?\s+(my|him|her|them)sel(f|ves)|end(ing)?\s+(my|his|her|their)\s+(own\s+)?life|"
             r"want(s|ed)?\s+to\s+die|self[- ]?harm\w*|hurt(ing)?\s+(my|him|her)self|cut(ting)?\s+(my|him|her)self|"
             r"overdos\w*|took\s+(too\s+many|a\s+(lot|bunch|bottle)\s+of|all\s+(my|the|his|her))\s+(\w+\s+)?(pills|tablets|meds)|"
             r"no\s+reason\s+to\s+live|better\s+off\s+dead"
@@ -139,7 +139,7 @@ def detect_red_flags(text: str) -> Safety | None:
 _NON_MEDICAL = _rx(
     r"\b(recipe|bake|baking|cook(ing)?|weather|forecast|stock|stocks|bitcoin|crypto|football|soccer|basketball|"
     r"baseball|movie|film|song|lyrics|poem|capital of|president|election|python|javascript|code|coding|program(ming)?|"
-    r"compile|sql|excel|spreadsheet|car|engine oil|tyre|tire|flight|hotel|vacation|holiday|translate|homework|"
+    r"compile|sql|excel|joke|jokes|riddle|story|stories|hello|hi there|who are you|spreadsheet|car|engine oil|tyre|tire|flight|hotel|vacation|holiday|translate|homework|"
     r"math|equation|population of|who won|world cup|tax|taxes|mortgage|loan|invest|investment|resume|job interview)\b"
 )
 

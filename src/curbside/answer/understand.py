@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from curbside.answer.model import Entities, Safety
 from curbside.answer.safety import detect_red_flags, looks_non_medical
-from curbside.answer.text import clean_text, stem, words
+from curbside.answer.text import STOPWORDS, clean_text, stem, words
 from curbside.answer.vocabulary import NameMatch, Vocabulary, abbreviations, medical_terms
 
 # Intents of the answer engine (issue 3) and the facets that map to each.
@@ -67,13 +67,21 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("boxed_warning", _rx(r"black[- ]box|boxed warning")),
     ("switching", _rx(r"\bswitch\w*|change (from|over|to)|changing (from|to)|convert\w* (from|to)|\bequivalent\b|cross[- ]?taper|"
                       r"instead of|replace \w+ with|transition\w* (from|to)")),
-    ("administration", _rx(r"missed (a |my |the |her |his )?(dose|pill|tablet)|forg[oe]t\w* (to take|a dose|my|her|his)|"
+    ("administration", _rx(r"missed\b.{0,25}\b(dose|pill|tablet|capsule|injection)|forg[oe]t\w* (to take|a dose|my|her|his)|"
+                           r"(best|what) time (of day )?to take|before or after (breakfast|food|meals?|eating)|open the capsule|"
+                           r"\bcome off\b|coming off|stop(ping)? taking|\btaper\w*|\bwean\w*|"
                            r"with(out)? food|empty stomach|time of day|in the morning or|at night or|bedtime|crush|split|chew|"
                            r"how (do|should|can) (i|you|we|he|she) take|how to take|\bat once\b|double (up|dose)|two .{0,15} at once")),
-    ("interactions", _rx(r"interact\w*|with alcohol|drink(ing)? (alcohol|beer|wine)|\balcohol\b.{0,20}\b(with|on|while)\b|"
+    ("interactions", _rx(r"interact\w*|with alcohol|combined? with|while (on|taking)\b|on top of|glass of (wine|beer)|"
+                         r"\b(wine|beer|alcohol|coffee|grapefruit)\b.{0,30}\bwith\b|drink(ing)? (alcohol|beer|wine)|\balcohol\b.{0,20}\b(with|on|while)\b|"
                          r"(take|taking|combine|combining|mix|mixing)\b.{1,40}\b(with|and|together)\b.{0,40}\b(safe|ok|okay|together)|"
                          r"together with|at the same time as|grapefruit")),
-    ("dosing", _rx(r"\bdos(e|es|age|ing)\b|how much\b|how many (mg|milligrams|tablets|pills)|\bmg\b|\bmcg\b|titrat\w*|"
+    ("pregnancy", _rx(r"pregnan\w*|breast[- ]?fe\w*|nursing (mother|mom)|\bnursing\b|lactat\w*|trimester|trying to conceive|"
+                      r"\bttc\b|expecting a baby|while expecting")),
+    ("renal", _rx(r"kidney|renal|\bckd\b|e?gfr|creatinine|dialysis|\bcr\b\s*(of|is|=)")),
+    ("hepatic", _rx(r"\bliver\b|hepatic|cirrho\w*|fatty liver|hepatitis|nafld|masld|\blfts?\b|child[- ]pugh")),
+    ("dosing", _rx(r"\bdos(e|es|age|ing)\b|how much (\w+ ){0,2}(should|can|do|to|is safe|per day|a day)|how many (mg|milligrams|"
+                   r"tablets|pills|puffs|capsules)|titrat\w*|how many days|how long (should|do) (i|you|we|he|she) (take|give|treat)|"
                    r"max(imum)? (daily )?dose|how often (should|do|can|to) .{0,20}take|starting dose|uptitrat\w*")),
     ("adverse_effects", _rx(r"side[- ]?effects?|adverse|\bcause[sd]?\b.{0,30}\b(weight|hair|sleep|drows|insomnia|nause|"
                             r"dizz|tired|fatigue|cough|rash|diarrh|constipat|swelling|anxiety|headache|sexual)|"
@@ -81,10 +89,6 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"weight gain|hair loss|reaction to|safe (long[- ]term|to take for)|long[- ]term (use|effects)")),
     ("contraindications", _rx(r"who (should|must|can) ?n[o']?t take|contraindicat\w*|(can'?t|cannot|shouldn'?t|should not) "
                               r"(take|use|be given)|not (be )?allowed to take|is it safe (for|if) (someone|a person|people) with")),
-    ("pregnancy", _rx(r"pregnan\w*|breast[- ]?fe\w*|nursing (mother|mom)|\bnursing\b|lactat\w*|trimester|trying to conceive|"
-                      r"\bttc\b|expecting a baby|while expecting")),
-    ("renal", _rx(r"kidney|renal|\bckd\b|e?gfr|creatinine|dialysis|\bcr\b\s*(of|is|=)")),
-    ("hepatic", _rx(r"\bliver\b|hepatic|cirrho\w*|fatty liver|hepatitis|nafld|masld|\blfts?\b|child[- ]pugh")),
     ("interpretation", _rx(r"what (does|do|would|could) (a |an |my |the |her |his |this |these )?.{0,40}\b(mean|indicate|suggest|show)\b|"
                            r"\bmy (lab|labs|result|results|level|levels|reading|readings|test)\b|"
                            r"\b(is|are) (a |an |my |her |his |this )?.{0,30}\b(high|low|normal|elevated|abnormal|too high|too low)\b|"
@@ -96,18 +100,19 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"(which|what) (drug|medication|medicine|antibiotic|pill|inhaler|cream)s?\b|"
                        r"preferred (drug|treatment|agent)|what (should|do) (i|we|you) (prescribe|give|start)")),
     ("later_lines", _rx(r"third[- ]line|last resort|nothing (else )?(works|worked|has worked|helps|helped)|tried everything")),
-    ("second_line", _rx(r"not working|does ?n[o']t (work|help)|did ?n[o']t (work|help)|isn'?t (working|helping)|fail(s|ed|ure|ing)?\b|"
+    ("second_line", _rx(r"what next|what now|what (do|should) (i|we|they) (add|try) next|add next|not working|does ?n[o']t (work|help)|did ?n[o']t (work|help)|isn'?t (working|helping)|fail(s|ed|ure|ing)?\b|"
                         r"inadequate|second[- ]line|next step|add[- ]on|refractory|resistant|uncontrolled|despite|"
                         r"still (has|have|having|in pain|high)|no (improvement|response|relief)")),
+    ("prevention", _rx(r"prevent\w*|screen(ing|ed)?\b|reduce (the |my |her |his )?risk|vaccin\w*|avoid getting|stop (it|them) from")),
     ("diagnosis", _rx(r"diagnos\w*|work[- ]?up|\btests?\b|testing|investigat\w*|imaging|\bmri\b|x[- ]?ray|\bct\b|scan\b|"
-                      r"blood (test|work)|screen(ed)? for|how (do|can|would) (i|you|we|doctors) (know|tell|confirm)|evaluat\w*|assess\w*")),
-    ("pitfalls", _rx(r"should (i|we|you) (get|order|avoid|not)|\bavoid\b|not (recommended|advised)|mistakes?|pitfalls?|"
+                      r"blood (test|work)|how (do|can|would) (i|you|we|doctors) (know|tell|confirm)|evaluat\w*|assess\w*")),
+    ("pitfalls", _rx(r"should (i|we|you) (get|order|avoid|not)|need (a|an) (repeat|routine|follow[- ]up) |"
+                     r"is it (ok|okay|wise|appropriate) to (give|prescribe|use|order)|\bavoid\b|not (recommended|advised)|mistakes?|pitfalls?|"
                      r"unnecessary|what not to do|don'?ts?\b")),
     ("referral", _rx(r"\brefer\w*|specialist|surgery|surgeon|operation|when (to|should (i|we)) see a")),
     ("expectations", _rx(r"how long|how (effective|well)|does .{1,40} work\b|chances?|prognos\w*|outlook|expect\w*|"
                          r"recover\w*|life expectancy|\bcur(e|ed|able)\b|go away|permanent")),
-    ("monitoring", _rx(r"monitor\w*|follow[- ]?up|how often .{0,30}(check|test|measure|seen)|re-?check")),
-    ("prevention", _rx(r"prevent\w*|screening|reduce (the |my |her |his )?risk|vaccin\w*|avoid getting|stop (it|them) from")),
+    ("monitoring", _rx(r"target (\w+ )?(level|range)s?|therapeutic (level|range)|monitor\w*|follow[- ]?up|how often .{0,30}(check|test|measure|seen)|re-?check")),
     ("children", _rx(r"\bchild(ren)?\b|\bkids?\b|toddler|infant|\bbaby\b|babies|p(a)?ediatric|newborn|adolescent|teen(ager)?s?\b|"
                      r"\b\d{1,2}[- ]?(month|mo)s?[- ]old|school[- ]age")),
     ("older_adults", _rx(r"elderly|older (adult|patient|person|people|man|woman|women|men)s?|geriatric|frail|"
@@ -172,6 +177,7 @@ class Query:
     medical: bool
     non_medical_cue: bool
     followup_like: bool
+    weak_cue: bool = False  # the facet is a default, not read from a cue in the question
     unknown_drug: bool = False  # a drug-shaped word that no monograph recognised
     tokens: tuple[str, ...] = field(default=())
 
@@ -263,16 +269,26 @@ def understand(question: str, vocab: Vocabulary) -> Query:
         for j in range(m.start, m.end):
             masked_tokens[j] = "_"
     masked = " ".join(masked_tokens)
-    facet = classify_facet(masked) or ("management" if names else "definition")
+    cue = classify_facet(masked)
+    weak_cue = cue is None or (cue == "definition" and bool(re.match(r"^(what|whats|what's) (is|are)\b", masked)))
+    facet = cue or ("management" if names else "definition")
     if facet in ("renal", "hepatic") and not names:  # the organ is the subject, not a constraint on another one
         facet = classify_facet(masked, skip=frozenset({"renal", "hepatic"})) or "definition"
     if facet == "comparison" and len({m.topic_id for m in names}) < 2 and not re.search(r"\bvs\.?\b|versus|compar|differ|same", masked):
         facet = classify_facet(re.sub(r"\bor\b", " ", masked)) or "management"
+    drug_names = {m.topic_id for m in names if m.kind == "drug"}
+    if len(drug_names) >= 2 and facet not in ("interactions", "switching", "comparison"):
+        if re.search(r"\bor\b|\bwhich\b", masked):
+            facet = "comparison"
+        elif re.search(r"\b(with|while|together|and|plus|alongside)\b", masked) and facet in (
+                "management", "definition", "adverse_effects", "contraindications", "dosing"):
+            facet = "interactions"
     safety = detect_red_flags(text)
     if safety is not None and facet in ("definition", "management", "symptoms"):
         facet = "red_flags"
     entities = extract_entities(expanded, names)
     stems = set(stem(tokens))
+    content = [t for t in tokens if t not in STOPWORDS and len(t) > 2]
     medical = bool(names) or bool(stems & medical_terms()) or bool(entities.labs) or bool(_MEDICAL_SHAPE.search(expanded))
     followup_like = bool(_FOLLOWUP_START.search(text)) or (len(tokens) <= 8 and bool(_PRONOUN.search(text)))
     return Query(
@@ -285,8 +301,9 @@ def understand(question: str, vocab: Vocabulary) -> Query:
         names=tuple(names),
         safety=safety,
         medical=medical,
-        non_medical_cue=looks_non_medical(text),
+        non_medical_cue=looks_non_medical(text) or not content,
         followup_like=followup_like,
+        weak_cue=weak_cue and facet in ("management", "definition"),
         unknown_drug=not any(m.kind == "drug" for m in names) and bool(_DRUG_SHAPE.search(expanded)),
         tokens=tuple(tokens),
     )

@@ -18,6 +18,7 @@ from curbside.knowledge.loader import KnowledgeBase
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "lexicon"
 MAX_NGRAM = 7
+FUZZY_TOKENS = 300  # misspellings are looked for in the first words only: long pastes stay fast
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Vocabulary:
     """Stemmed name n-grams -> topic ids, plus the drug names for fuzzy matching."""
 
     names: dict[tuple[str, ...], list[tuple[str, str, str]]] = field(default_factory=dict)  # ngram -> [(topic, name, kind)]
-    drug_words: dict[str, str] = field(default_factory=dict)  # single-word drug name -> topic id
+    fuzzy_words: dict[str, tuple[str, str]] = field(default_factory=dict)  # one-word name -> (topic id, kind)
     kind: dict[str, str] = field(default_factory=dict)  # topic id -> kind
 
     @classmethod
@@ -80,8 +81,8 @@ class Vocabulary:
         entries = self.names.setdefault(key, [])
         if all(e[0] != topic_id for e in entries):
             entries.append((topic_id, name, kind))
-        if kind == "drug" and len(toks) == 1 and len(toks[0]) >= 5:
-            self.drug_words.setdefault(toks[0], topic_id)
+        if len(toks) == 1 and len(toks[0]) >= 6 and toks[0] not in STOPWORDS:
+            self.fuzzy_words.setdefault(toks[0], (topic_id, kind))
 
     def match(self, tokens: list[str]) -> list[NameMatch]:
         """Longest non-overlapping name matches in the token list (exact stems, then fuzzy drug names)."""
@@ -105,12 +106,12 @@ class Vocabulary:
                 i += n
             else:
                 i += 1
-        for i, tok in enumerate(tokens):
-            if taken[i] or len(tok) < 6 or tok in STOPWORDS or not tok.isalpha():
+        for i, tok in enumerate(tokens[:FUZZY_TOKENS]):
+            if taken[i] or len(tok) < 6 or tok in STOPWORDS or not tok.isalpha() or stems[i] in medical_terms():
                 continue
-            close = difflib.get_close_matches(tok, self.drug_words.keys(), n=1, cutoff=0.84)
+            close = difflib.get_close_matches(tok, self.fuzzy_words.keys(), n=1, cutoff=0.84)
             if close:
-                topic_id = self.drug_words[close[0]]
-                found.append(NameMatch(topic_id, i, i + 1, close[0], "drug", fuzzy=True))
+                topic_id, kind = self.fuzzy_words[close[0]]
+                found.append(NameMatch(topic_id, i, i + 1, close[0], kind, fuzzy=True))
         found.sort(key=lambda m: m.start)
         return found
