@@ -8,6 +8,7 @@ keyed by the path, size and modification time of every file (any edit rebuilds i
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import pickle
 import tempfile
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 from curbside.errors import KnowledgeBaseError
 from curbside.knowledge.schema import Topic
 
+log = logging.getLogger(__name__)
 PACKAGE_DIRS = (Path(__file__).parent / "topics", Path(__file__).parent / "drugs")
 _CACHE_VERSION = 3
 
@@ -113,8 +115,13 @@ def load_files(files: list[Path]) -> tuple[KnowledgeBase, list[FileProblem]]:
     return KnowledgeBase(topics=topics, files=paths, fingerprint=_fingerprint(files)), problems
 
 
-def load_knowledge_base(extra_dirs: list[Path] | tuple[Path, ...] = (), cache_dir: Path | None = None) -> KnowledgeBase:
-    """Load every topic, from the cache when no file changed; raises on malformed files."""
+def load_knowledge_base(extra_dirs: list[Path] | tuple[Path, ...] = (), cache_dir: Path | None = None,
+                        strict: bool = False) -> KnowledgeBase:
+    """Load every topic, from the cache when no file changed.
+
+    A malformed file is left out with a warning (one bad file must not take every answer
+    down); with ``strict`` it raises instead. `curbside kb check` reports it either way.
+    """
     files = topic_files(extra_dirs)
     fingerprint = _fingerprint(files)
     cache = Path(cache_dir) / f"kb-{fingerprint}.pickle" if cache_dir else None
@@ -127,7 +134,10 @@ def load_knowledge_base(extra_dirs: list[Path] | tuple[Path, ...] = (), cache_di
     kb, problems = load_files(files)
     if problems:
         listing = "\n".join(f"  {p}" for p in problems[:20])
-        raise KnowledgeBaseError(f"{len(problems)} problem(s) in the knowledge base; run `curbside kb check`:\n{listing}")
+        message = f"{len(problems)} problem(s) in the knowledge base; run `curbside kb check`:\n{listing}"
+        if strict or not kb.topics:
+            raise KnowledgeBaseError(message)
+        log.warning("%s\n(the files with problems are left out)", message)
     if cache:
         _write_atomic_pickle(cache, kb)
     return kb
