@@ -45,6 +45,7 @@ class Engine:
         self.index = TopicIndex(self.kb)
         self.threads = ThreadStore(self.settings.data_dir / "threads")
         self._corpus_lock = threading.Lock()
+        self._answerable_cache: dict[str, bool] = {}
 
     # ---- public API ------------------------------------------------------------
     def ask(self, question: str, audience: str = "clinician", thread_id: str | None = None) -> Answer:
@@ -111,8 +112,17 @@ class Engine:
         if routed.primary is None:
             return self._uncovered(query, routed, audience, slug)
         answer = compose_answer(query, routed, audience, slug=slug)
-        related = related_questions(routed.primary, self.kb, query.normalized, routed.supporting)
+        related = [q for q in related_questions(routed.primary, self.kb, query.normalized, routed.supporting, limit=16)
+                   if self._answerable(q)][:10]
         return verify(answer.model_copy(update={"related_questions": related}))
+
+    def _answerable(self, question: str) -> bool:
+        """True when the knowledge base routes this question to a topic (related questions must be)."""
+        known = self._answerable_cache.get(question)
+        if known is None:
+            known = route(understand(question, self.vocab), self.index).primary is not None
+            self._answerable_cache[question] = known
+        return known
 
     def _uncovered(self, query: Query, routed: Route, audience: str, slug: str) -> Answer:
         considered = [self.kb.topics[t].title for t, _ in routed.considered[:3] if t in self.kb.topics]

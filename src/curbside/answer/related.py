@@ -10,7 +10,8 @@ MAX_RELATED = 10
 MIN_RELATED = 5
 
 
-def related_questions(topic: Topic, kb: KnowledgeBase, asked: str, supporting: tuple[Topic, ...] = ()) -> list[str]:
+def related_questions(topic: Topic, kb: KnowledgeBase, asked: str, supporting: tuple[Topic, ...] = (),
+                      limit: int = MAX_RELATED) -> list[str]:
     """5-12 full questions: the topic's own related questions, then neighbours' (never the one asked)."""
     asked_words = set(words(asked))
     out: list[str] = []
@@ -25,11 +26,11 @@ def related_questions(topic: Topic, kb: KnowledgeBase, asked: str, supporting: t
         add(q)
     neighbours = [*supporting, *(kb.topics[t] for t in topic.related_topics if t in kb.topics)]
     i = 0
-    while len(out) < MAX_RELATED and any(i < len(n.related_questions) for n in neighbours):
+    while len(out) < limit and any(i < len(n.related_questions) for n in neighbours):
         for n in neighbours:
-            if i < len(n.related_questions) and len(out) < MAX_RELATED:
+            if i < len(n.related_questions) and len(out) < limit:
                 add(n.related_questions[i])
         i += 1
-        if len(out) >= MIN_RELATED and i >= 2:
+        if len(out) >= limit and i >= 2:
             break
-    return out[:MAX_RELATED]
+    return out[:limit]
