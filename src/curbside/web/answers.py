@@ -33,13 +33,13 @@ def ask(
 
 
 def answer_for_slug(*, engine: AnswerEngine, recent: RecentQuestions, slug: str, audience: str) -> Answer:
-    """The answer shown at ``slug`` for ``audience`` (asked again unless computed moments ago)."""
+    """The answer shown at ``slug`` for ``audience`` (the one just asked, else asked again)."""
     asked = question_for_slug(slug, recent)
-    cached = asked.cached(audience)
-    if cached is not None:
-        return cached
+    handed_over = asked.take(audience)
+    if handed_over is not None:
+        return handed_over
     if not asked.question:
         raise UsageError("This address does not name a question.")
     answer = engine.ask(asked.question, audience=audience, thread_id=asked.thread_id)
-    recent.remember(slug, asked.question, thread_id=asked.thread_id, answer=answer)
+    recent.remember(slug, asked.question, thread_id=asked.thread_id)
     return answer

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 
 from curbside.answer.model import Answer
 
-_ANSWER_TTL_S = 300.0  # a remembered answer is reused briefly (the redirect after asking), then asked again
+# The answer computed when a question is asked is handed to the page the asker is redirected to,
+# once and only briefly; every later view asks again, so readers never share a follow-up thread.
+_HANDOFF_TTL_S = 60.0
 
 
 @dataclass
@@ -34,10 +36,10 @@ class Asked:
     thread_id: str | None = None
     answers: dict[str, tuple[float, Answer]] = field(default_factory=dict)  # audience -> (at, answer)
 
-    def cached(self, audience: str) -> Answer | None:
-        """The answer computed for ``audience`` in the last few minutes, if any."""
-        hit = self.answers.get(audience)
-        if hit and time.monotonic() - hit[0] < _ANSWER_TTL_S:
+    def take(self, audience: str) -> Answer | None:
+        """The answer just computed for ``audience``, once (None if there is none or it is stale)."""
+        hit = self.answers.pop(audience, None)
+        if hit and time.monotonic() - hit[0] < _HANDOFF_TTL_S:
             return hit[1]
         return None
 
