@@ -143,3 +143,13 @@ def test_rate_limit_gives_429_with_retry_after(settings):
         assert int(r.headers["retry-after"]) >= 1
         assert c.get("/api/v1/health").status_code == 200  # liveness is never limited
         assert c.get("/ask", params={"q": "back pain"}, follow_redirects=False).status_code == 429
+
+
+def test_follow_up_link_survives_a_lost_thread(client, settings):
+    first = _ask(client).json()
+    follow = _ask(client, "What if she is pregnant?", thread_id=first["thread_id"]).json()
+    for f in (settings.data_dir / "threads").glob("*.json"):
+        f.unlink()
+    r = client.get(f"/api/v1/answers/{follow['slug']}")
+    assert r.status_code == 200
+    assert r.json()["question"] == "What if she is pregnant?"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from curbside.answer.model import Answer
 from curbside.config import Settings
-from curbside.errors import InputTooLarge, UsageError
+from curbside.errors import InputTooLarge, NotFound, UsageError
 from curbside.web.deps import AnswerEngine
-from curbside.web.recent import RecentQuestions, question_for_slug
+from curbside.web.recent import Asked, RecentQuestions, question_for_slug
 
 
 def check_question(question: str, *, settings: Settings) -> str:
@@ -40,6 +40,12 @@ def answer_for_slug(*, engine: AnswerEngine, recent: RecentQuestions, slug: str,
         return handed_over
     if not asked.question:
         raise UsageError("This address does not name a question.")
-    answer = engine.ask(asked.question, audience=audience, thread_id=asked.thread_id)
+    try:
+        answer = engine.ask(asked.question, audience=audience, thread_id=asked.thread_id)
+    except NotFound:  # the thread is gone (data dir wiped): answer the question on its own
+        if asked.thread_id is None:
+            raise
+        asked = Asked(asked.question)
+        answer = engine.ask(asked.question, audience=audience)
     recent.remember(slug, asked.question, thread_id=asked.thread_id)
     return answer
