@@ -27,8 +27,10 @@ def _is_htmx(request: Request) -> bool:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, engine: EngineDep, audience: AudienceDep) -> Response:
-    topics = sorted(engine.topics(), key=lambda t: str(t.get("title", "")))
-    context = {"examples": EXAMPLE_QUESTIONS, "topics": topics, "audience": audience}
+    topics = sorted(engine.topics(), key=lambda t: str(t.get("title", "")).lower())
+    groups = [("Conditions", [t for t in topics if t.get("kind") != "drug"]),
+              ("Medicines", [t for t in topics if t.get("kind") == "drug"])]
+    context = {"examples": EXAMPLE_QUESTIONS, "topic_groups": [g for g in groups if g[1]], "audience": audience}
     return _templates(request).TemplateResponse(request, "home.html", context)
 
 
