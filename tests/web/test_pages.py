@@ -145,3 +145,31 @@ def test_print_and_phone_styles_are_linked(client):
     assert 'href="/static/css/print.css?v=' in html and 'media="print"' in html
     assert 'name="viewport" content="width=device-width' in html
     assert client.get("/static/css/print.css").status_code == 200
+
+
+class _ApprovedEngine:
+    """The real engine, with every answer marked approved (as the review store will do)."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+
+    def ask(self, question, audience="clinician", thread_id=None):
+        answer = self.engine.ask(question, audience=audience, thread_id=thread_id)
+        return answer.model_copy(update={"review": answer.review.model_copy(update={"status": "approved"})})
+
+    def topics(self):
+        return self.engine.topics()
+
+
+def test_approved_answers_lose_the_banner(app, settings, model_question):
+    from fastapi.testclient import TestClient
+
+    from curbside.web.app import create_app
+    from curbside.web.deps import engine_for
+
+    approved = create_app(settings, engine=_ApprovedEngine(engine_for(app)))
+    with TestClient(approved) as c:
+        _, html = _answer_page(c, model_question)
+    assert "content pending human review" not in html
+    assert '<li class="step current" aria-current="step">Approved</li>' in html
+    assert html.count('class="step done"') == 2
