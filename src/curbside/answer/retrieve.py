@@ -30,6 +30,9 @@ DRUG_FACETS = frozenset({
     "boxed_warning", "indications", "counselling", "monitoring", "renal", "hepatic", "pregnancy", "comparison",
 })
 
+# Facets that both a condition topic and a monograph may cover.
+SHARED_FACETS = frozenset({"dosing", "renal", "hepatic", "pregnancy", "monitoring"})
+
 # When the preferred facet has no section in the topic, try these next.
 FACET_FALLBACK = {
     "first_line": ["first_line", "management"],
@@ -152,7 +155,11 @@ def route(query: Query, index: TopicIndex) -> Route:
         ordered = drugs + conditions if drugs else conditions
         primary, supporting = ordered[0], ordered[1:3]
     elif drugs and conditions:
-        if facet in DRUG_FACETS:
+        best_condition = max(conditions, key=lambda t: score.get(t.id, 0.0))
+        if facet in SHARED_FACETS and best_condition.sections_for(facet):
+            # "metformin with eGFR 38 in type 2 diabetes": the condition topic covers it, the monograph supports
+            primary, supporting = best_condition, drugs[:2]
+        elif facet in DRUG_FACETS:
             primary, supporting = drugs[0], drugs[1:2]
         else:  # "best drug for X": the condition answers it, the monographs support
             primary = max(conditions, key=lambda t: score.get(t.id, 0.0))

@@ -18,6 +18,7 @@ from curbside.knowledge.loader import KnowledgeBase
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "lexicon"
 MAX_NGRAM = 7
+FUZZY_CUTOFF = 0.86  # difflib ratio; with same first letter and length within 1 ("metfromin", "bipoler")
 FUZZY_TOKENS = 300  # misspellings are looked for in the first words only: long pastes stay fast
 
 
@@ -54,31 +55,35 @@ class Vocabulary:
     names: dict[tuple[str, ...], list[tuple[str, str, str]]] = field(default_factory=dict)  # ngram -> [(topic, name, kind)]
     fuzzy_words: dict[str, tuple[str, str]] = field(default_factory=dict)  # one-word name -> (topic id, kind)
     kind: dict[str, str] = field(default_factory=dict)  # topic id -> kind
+    _strong: set[tuple[tuple[str, ...], str]] = field(default_factory=set)
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> Vocabulary:
         vocab = cls()
         for topic in kb.topics.values():
             vocab.kind[topic.id] = topic.kind
-            names = [topic.title, *topic.aliases, *topic.brands]
-            if topic.generic:
-                names.append(topic.generic)
-            if topic.kind == "condition":
-                names.append(topic.id.replace("-", " "))
-            else:
-                names.append(topic.id.replace("-", " "))
-            for name in names:
-                vocab._add(name, topic.id, topic.kind)
+            strong = [topic.title, *topic.brands, topic.id.replace("-", " ")] + ([topic.generic] if topic.generic else [])
+            for name in strong:
+                vocab._add(name, topic.id, topic.kind, strong=True)
+            for name in topic.aliases:
+                vocab._add(name, topic.id, topic.kind, strong=False)
         return vocab
 
-    def _add(self, name: str, topic_id: str, kind: str) -> None:
+    def _add(self, name: str, topic_id: str, kind: str, strong: bool) -> None:
         toks = words(name)
         if not toks or len(toks) > MAX_NGRAM:
             return
         key = tuple(stem(toks))
         if kind == "condition" and len(key) == 1 and toks[0] in STOPWORDS:
             return
+        # A title, generic or brand name beats another topic's alias for the same words
+        # ("Tylenol" is paracetamol, even where a codeine file lists it as an alias).
         entries = self.names.setdefault(key, [])
+        if strong:
+            self._strong.add((key, topic_id))
+            entries[:] = [e for e in entries if (key, e[0]) in self._strong]
+        elif any((key, e[0]) in self._strong for e in entries):
+            return
         if all(e[0] != topic_id for e in entries):
             entries.append((topic_id, name, kind))
         if len(toks) == 1 and len(toks[0]) >= 6 and toks[0] not in STOPWORDS:
@@ -109,7 +114,8 @@ class Vocabulary:
         for i, tok in enumerate(tokens[:FUZZY_TOKENS]):
             if taken[i] or len(tok) < 6 or tok in STOPWORDS or not tok.isalpha() or stems[i] in medical_terms():
                 continue
-            close = difflib.get_close_matches(tok, self.fuzzy_words.keys(), n=1, cutoff=0.84)
+            close = [c for c in difflib.get_close_matches(tok, self.fuzzy_words.keys(), n=3, cutoff=FUZZY_CUTOFF)
+                     if c[0] == tok[0] and abs(len(c) - len(tok)) <= 1]
             if close:
                 topic_id, kind = self.fuzzy_words[close[0]]
                 found.append(NameMatch(topic_id, i, i + 1, close[0], kind, fuzzy=True))
