@@ -115,3 +115,20 @@ def test_patient_view_uses_plain_words_and_keeps_citations(engine):
     assert pat.seek_care, "the patient view tells when to seek care"
     assert not any(s.facet == "dosing" for s in pat.sections)
     assert not problems(pat)
+
+
+@pytest.mark.parametrize("question", ["How do I repair a bicycle puncture?", "How do I bake sourdough bread at home?",
+                                      "Who won the 1998 world cup?"])
+def test_non_medical_questions_never_route_to_a_topic(engine, question):
+    a = engine.ask(question)
+    assert a.coverage == "not_covered" and a.topics == []
+
+
+def test_old_threads_are_pruned(tmp_path):
+    from curbside.answer.threads import ThreadStore
+
+    store = ThreadStore(tmp_path, max_threads=3)
+    for _ in range(5):
+        store.save(store.new())
+    assert store.prune() == 2
+    assert len(list(tmp_path.glob("*.json"))) == 3

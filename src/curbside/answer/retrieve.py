@@ -169,7 +169,7 @@ def route(query: Query, index: TopicIndex) -> Route:
     elif conditions:
         ranked = sorted(conditions, key=lambda t: -score.get(t.id, 0.0))
         primary, supporting = ranked[0], ranked[1:2]
-    elif lexical and lexical[0][1] >= MIN_LEXICAL_SCORE and not query.unknown_drug:
+    elif lexical and lexical[0][1] >= MIN_LEXICAL_SCORE and query.medical and not query.unknown_drug:
         # No name matched: route on words alone only when one topic clearly leads.
         clear = len(lexical) == 1 or lexical[0][1] >= 1.3 * lexical[1][1]
         if clear or query.safety is not None:

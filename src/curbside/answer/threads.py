@@ -39,11 +39,18 @@ class Thread(BaseModel):
         return self.turns[-1] if self.turns else None
 
 
-class ThreadStore:
-    """Threads as JSON files under ``folder``."""
+# Threads kept on disk; older ones are pruned so a busy server does not fill its disk.
+MAX_THREADS = 5000
+PRUNE_EVERY = 256
 
-    def __init__(self, folder: Path) -> None:
+
+class ThreadStore:
+    """Threads as JSON files under ``folder`` (the newest ``max_threads`` are kept)."""
+
+    def __init__(self, folder: Path, max_threads: int = MAX_THREADS) -> None:
         self.folder = Path(folder)
+        self.max_threads = max_threads
+        self._saves = 0
 
     def new(self) -> Thread:
         return Thread(id=secrets.token_urlsafe(12))
@@ -68,5 +75,16 @@ class ThreadStore:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(thread.model_dump(mode="json"), fh)
             os.replace(tmp, self.folder / f"{thread.id}.json")
+            self._saves += 1
+            if self._saves % PRUNE_EVERY == 0:
+                self.prune()
         except OSError:  # a read-only data dir loses follow-up context, not the answer
             pass
+
+    def prune(self) -> int:
+        """Delete the oldest thread files beyond ``max_threads``; returns how many were deleted."""
+        files = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        excess = files[: max(0, len(files) - self.max_threads)]
+        for f in excess:
+            f.unlink(missing_ok=True)
+        return len(excess)
