@@ -30,9 +30,6 @@ DRUG_FACETS = frozenset({
     "boxed_warning", "indications", "counselling", "monitoring", "renal", "hepatic", "pregnancy", "comparison",
 })
 
-# Facets that both a condition topic and a monograph may cover.
-SHARED_FACETS = frozenset({"dosing", "renal", "hepatic", "pregnancy", "monitoring"})
-
 # When the preferred facet has no section in the topic, try these next.
 FACET_FALLBACK = {
     "first_line": ["first_line", "management"],
@@ -155,11 +152,7 @@ def route(query: Query, index: TopicIndex) -> Route:
         ordered = drugs + conditions if drugs else conditions
         primary, supporting = ordered[0], ordered[1:3]
     elif drugs and conditions:
-        best_condition = max(conditions, key=lambda t: score.get(t.id, 0.0))
-        if facet in SHARED_FACETS and best_condition.sections_for(facet):
-            # "metformin with eGFR 38 in type 2 diabetes": the condition topic covers it, the monograph supports
-            primary, supporting = best_condition, drugs[:2]
-        elif facet in DRUG_FACETS:
+        if facet in DRUG_FACETS:
             primary, supporting = drugs[0], drugs[1:2]
         else:  # "best drug for X": the condition answers it, the monographs support
             primary = max(conditions, key=lambda t: score.get(t.id, 0.0))
@@ -200,8 +193,9 @@ def _refine_facet(query: Query, primary: Topic, facet: str) -> str:
     """Adjust a broad facet with what the topic is: drug complaints, age groups, the section the words match."""
     if facet not in ("management", "definition"):
         return facet
-    if query.weak_cue:
-        best = best_section_facet(query, primary)
+    if query.cue_strength != "specific":
+        best = best_section_facet(query, primary,
+                                  MIN_SECTION_SCORE if query.cue_strength == "none" else MIN_SECTION_SCORE_OVER_CUE)
         if best:
             return best
     if primary.kind == "drug" and _COMPLAINT.search(query.expanded):
@@ -219,11 +213,13 @@ def _refine_facet(query: Query, primary: Topic, facet: str) -> str:
 # A section must share at least this much idf-weighted vocabulary with the question to be
 # chosen by its words alone.
 MIN_SECTION_SCORE = 2.5
+MIN_SECTION_SCORE_OVER_CUE = 4.0  # higher when it overrides a broad "how to treat" reading
 
 
-def best_section_facet(query: Query, topic: Topic) -> str | None:
-    """The facet of the section whose words best match the question's own words (topic names excluded)."""
-    masked = set(stem([t for i, t in enumerate(query.tokens) if not any(m.start <= i < m.end for m in query.names)]))
+def best_section_facet(query: Query, topic: Topic, threshold: float = MIN_SECTION_SCORE) -> str | None:
+    """The facet of the section whose words best match the question's own words (the topic's own names excluded)."""
+    own = [m for m in query.names if m.topic_id == topic.id]
+    masked = set(stem([t for i, t in enumerate(query.tokens) if not any(m.start <= i < m.end for m in own)]))
     masked -= STOPWORD_STEMS
     if not masked:
         return None
@@ -243,7 +239,7 @@ def best_section_facet(query: Query, topic: Topic) -> str | None:
     if not scores:
         return None
     i = max(range(n), key=scores.__getitem__)
-    return sections[i].facet.value if scores[i] >= MIN_SECTION_SCORE else None
+    return sections[i].facet.value if scores[i] >= threshold else None
 
 
 def available_facet(topic: Topic, facet: str) -> str:

@@ -135,6 +135,9 @@ _MEDICAL_SHAPE = _rx(
     r"scopy|uria|cardia|plegia|trophy|iasis|philia|penia|cytosis|ectasis|rrhea|rrhoea|lysis|megaly)\b"
 )
 
+# Words that ask for the whole management plan, not one part of it.
+_BROAD_MANAGEMENT = _rx(r"manag\w*|approach|overall|plan\b|step[- ]by[- ]step|algorithm|pathway|guideline recommendations")
+
 _DRUG_SHAPE = _rx(
     r"\b\w+(sartan|pril|olol|statin|prazole|cillin|mycin|floxacin|dipine|semide|thiazide|parin|xaban|gatran|"
     r"cycline|dronate|tropium|terol|lukast|gliptin|gliflozin|glutide|mab|nib|oxetine|triptan|afil|azepam|zolam|"
@@ -177,7 +180,7 @@ class Query:
     medical: bool
     non_medical_cue: bool
     followup_like: bool
-    weak_cue: bool = False  # the facet is a default, not read from a cue in the question
+    cue_strength: str = "specific"  # "none": a default facet; "generic": only a broad "treat/help" cue
     unknown_drug: bool = False  # a drug-shaped word that no monograph recognised
     tokens: tuple[str, ...] = field(default=())
 
@@ -270,7 +273,12 @@ def understand(question: str, vocab: Vocabulary) -> Query:
             masked_tokens[j] = "_"
     masked = " ".join(masked_tokens)
     cue = classify_facet(masked)
-    weak_cue = cue is None or (cue == "definition" and bool(re.match(r"^(what|whats|what's) (is|are)\b", masked)))
+    if cue is None or (cue == "definition" and re.match(r"^(what|whats|what's) (is|are)\b", masked)):
+        cue_strength = "none"
+    elif cue == "management" and not _BROAD_MANAGEMENT.search(masked):
+        cue_strength = "generic"  # "treat", "help", "options": could still mean one part of the topic
+    else:
+        cue_strength = "specific"
     facet = cue or ("management" if names else "definition")
     if facet in ("renal", "hepatic") and not names:  # the organ is the subject, not a constraint on another one
         facet = classify_facet(masked, skip=frozenset({"renal", "hepatic"})) or "definition"
@@ -303,7 +311,7 @@ def understand(question: str, vocab: Vocabulary) -> Query:
         medical=medical,
         non_medical_cue=looks_non_medical(text) or not content,
         followup_like=followup_like,
-        weak_cue=weak_cue and facet in ("management", "definition"),
+        cue_strength=cue_strength if facet in ("management", "definition") else "specific",
         unknown_drug=not any(m.kind == "drug" for m in names) and bool(_DRUG_SHAPE.search(expanded)),
         tokens=tuple(tokens),
     )
