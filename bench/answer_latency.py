@@ -25,7 +25,8 @@ def questions(n: int = 200) -> list[str]:
     for f in sorted((REPO / "eval").glob("*/*.jsonl")):
         for line in f.read_text().splitlines():
             if line.strip():
-                qs.append(json.loads(line)["question"])
+                rec = json.loads(line)
+                qs += [t["question"] for t in rec["turns"]] if "turns" in rec else [rec["question"]]
     qs += ["What is the capital of France?", "What is the treatment for sarcoidosis?", "back pain and numb groin, can't pee"]
     step = max(1, len(qs) // n)
     picked = qs[::step][:n]

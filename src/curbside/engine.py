@@ -17,12 +17,13 @@ from functools import cached_property
 
 from curbside.answer import audience as aud
 from curbside.answer.compose import compose_answer
+from curbside.answer.history import QuestionHistory
 from curbside.answer.model import AUDIENCES, Answer, Review, SearchedNote
 from curbside.answer.related import related_questions
-from curbside.answer.retrieve import Route, TopicIndex, available_facet, route
+from curbside.answer.retrieve import CONSTRAINT_TOPICS, Route, TopicIndex, available_facet, route
 from curbside.answer.text import clean_text, slugify
 from curbside.answer.threads import Thread, ThreadStore, Turn
-from curbside.answer.understand import Query, understand
+from curbside.answer.understand import Query, classify_facet, understand
 from curbside.answer.verify import verify
 from curbside.answer.vocabulary import Vocabulary
 from curbside.config import Settings, get_settings
@@ -44,6 +45,7 @@ class Engine:
         self.vocab = Vocabulary.from_kb(self.kb)
         self.index = TopicIndex(self.kb)
         self.threads = ThreadStore(self.settings.data_dir / "threads")
+        self.history = QuestionHistory(self.settings.data_dir / "history.json")
         self._corpus_lock = threading.Lock()
         self._answerable_cache: dict[str, bool] = {}
 
@@ -77,8 +79,11 @@ class Engine:
     def _route_in_thread(self, query: Query, thread: Thread) -> tuple[Query, Route]:
         routed = route(query, self.index)
         last = thread.last
-        if last is None or not last.topic_ids or query.names:
+        subjects = [m for m in query.names if m.topic_id not in CONSTRAINT_TOPICS]
+        if last is None or not last.topic_ids or subjects:
             return query, routed  # a new subject starts a fresh topic
+        if query.names and not query.followup_like:
+            return query, routed  # "How is CKD staged?" asks about kidney disease itself
         if routed.primary is not None and not query.followup_like:
             return query, routed
         topic = self.kb.get(last.topic_ids[0])
@@ -97,8 +102,12 @@ class Engine:
             "drugs": query.entities.drugs or prev.drugs,
         })
         facet = query.facet
-        if facet in ("definition", "management") and not _has_own_cue(query):
-            facet = _constraint_facet(query) or last.facet or "management"
+        if facet in ("definition", "management") and query.cue_strength != "specific":
+            # A bare follow-up: its own details ("she is pregnant", "with kidney disease") pick the facet,
+            # else any cue in the unmasked text, else the thread's facet carries on.
+            own = classify_facet(query.text)
+            facet = _constraint_facet(query) or (own if own not in (None, "definition", "management") else None) \
+                or last.facet or "management"
         normalized = f"{query.normalized.rstrip('?')} ({topic.title})?"
         query = replace(query, entities=ent, normalized=normalized, facet=facet)
         supporting = tuple(self.kb.topics[t] for t in last.topic_ids[1:2] if t in self.kb.topics) if facet == "comparison" else ()
@@ -112,8 +121,11 @@ class Engine:
         if routed.primary is None:
             return self._uncovered(query, routed, audience, slug)
         answer = compose_answer(query, routed, audience, slug=slug)
-        related = [q for q in related_questions(routed.primary, self.kb, query.normalized, routed.supporting, limit=16)
-                   if self._answerable(q)][:10]
+        asked = [q for q in self.history.most_asked(routed.primary.id) if q != query.normalized]
+        candidates = asked[:4] + related_questions(routed.primary, self.kb, query.normalized, routed.supporting, limit=16)
+        related = [q for q in dict.fromkeys(candidates) if self._answerable(q)][:10]
+        if answer.coverage == "covered":
+            self.history.record(routed.primary.id, query.normalized)
         return verify(answer.model_copy(update={"related_questions": related}))
 
     def _answerable(self, question: str) -> bool:
@@ -194,20 +206,19 @@ class Engine:
 
 
 def _constraint_facet(query: Query) -> str | None:
+    """The population facet a follow-up's own details ask for ('what if she is pregnant?', 'in an 85 year old?')."""
     ent = query.entities
     if ent.pregnant or ent.breastfeeding:
         return "pregnancy"
-    if ent.renal_impairment:
+    if ent.renal_impairment or any(m.topic_id == "chronic-kidney-disease" for m in query.names):
         return "renal"
     if ent.hepatic_impairment:
         return "hepatic"
+    if ent.age is not None and ent.age >= 65:
+        return "older_adults"
+    if ent.age is not None and ent.age < 18:
+        return "children"
     return None
-
-
-def _has_own_cue(query: Query) -> bool:
-    from curbside.answer.understand import classify_facet
-
-    return classify_facet(query.text) not in (None, "definition", "management")
 
 
 _engines: dict[str, Engine] = {}

@@ -46,6 +46,7 @@ class EvalReport:
     facet_correct: int = 0
     routing_misses: list[dict] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
+    turns: int = 0  # questions asked as turns of a thread
 
     @property
     def answered(self) -> int:
@@ -88,8 +89,12 @@ def _read_jsonl(path: Path) -> list[dict]:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
             raise UsageError(f"{path}:{i}: not valid JSON ({exc.msg})") from None
+        if isinstance(rec, dict) and isinstance(rec.get("turns"), list) and rec["turns"] and all(
+                isinstance(t, dict) and isinstance(t.get("question"), str) for t in rec["turns"]):
+            records.append(rec)
+            continue
         if not isinstance(rec, dict) or not isinstance(rec.get("question", rec.get("Question")), str):
-            raise UsageError(f"{path}:{i}: expected an object with a 'question' (or 'Question') string")
+            raise UsageError(f"{path}:{i}: expected an object with a 'question' (or 'Question') string, or 'turns'")
         records.append(rec)
     return records
 
@@ -109,17 +114,28 @@ def evaluate_file(path: Path, engine, *, limit: int | None = None, audience: str
     return report
 
 
-def _evaluate_one(rec: dict, engine, audience: str, report: EvalReport, out) -> None:
+def _evaluate_thread(rec: dict, engine, audience: str, report: EvalReport, out) -> None:
+    """A multi-turn thread: each turn is asked as a follow-up of the one before and scored like a question."""
+    thread_id = None
+    for turn in rec["turns"]:
+        thread_id = _evaluate_one(turn, engine, audience, report, out, thread_id=thread_id)
+        report.turns += 1
+
+
+def _evaluate_one(rec: dict, engine, audience: str, report: EvalReport, out, thread_id: str | None = None) -> str | None:
+    if "turns" in rec:
+        _evaluate_thread(rec, engine, audience, report, out)
+        return None
     question = rec.get("question", rec.get("Question"))
     report.questions += 1
     start = time.perf_counter()
     try:
-        answer = engine.ask(question, audience=audience)
+        answer = engine.ask(question, audience=audience, thread_id=thread_id)
     except CurbsideError as exc:
         report.errors += 1
         if out:
             out.write(json.dumps({"question": question, "error": exc.message}) + "\n")
-        return
+        return None
     report.latencies_ms.append((time.perf_counter() - start) * 1000)
     if answer.intent == "out_of_scope":
         report.out_of_scope += 1
@@ -150,13 +166,15 @@ def _evaluate_one(rec: dict, engine, audience: str, report: EvalReport, out) -> 
                                           "got": topic_ids, "got_facet": answer.facet})
     if out:
         out.write(json.dumps(row) + "\n")
+    return answer.thread_id
 
 
 def format_report(r: EvalReport) -> str:
     """The report as a few readable lines."""
     lines = [
         f"file: {r.file}",
-        f"questions: {r.questions}  answered: {r.answered}  errors: {r.errors}",
+        f"questions: {r.questions}  answered: {r.answered}  errors: {r.errors}"
+        + (f"  (of which {r.turns} were thread turns)" if r.turns else ""),
         f"coverage: {r.coverage_rate:.1%} (covered {r.covered}, partial {r.partial}, not covered {r.not_covered}, "
         f"of which out of scope {r.out_of_scope})",
         f"abstentions (not covered): {r.not_covered}",

@@ -132,3 +132,16 @@ def test_old_threads_are_pruned(tmp_path):
         store.save(store.new())
     assert store.prune() == 2
     assert len(list(tmp_path.glob("*.json"))) == 3
+
+
+@pytest.mark.parametrize(
+    ("messy", "clean"),
+    [
+        ("best tx chronic LBP?", "What is the best treatment for chronic low back pain?"),
+        ("side effects of metfromin", "What are the side effects of metformin?"),
+        ("Does Buspar cause sleepiness?", "Does Buspar (buspirone) cause sleepiness?"),
+        ("72 yo F with HTN, eGFR 28 - what now", "72 year old F with hypertension, eGFR 28 - what now?"),
+    ],
+)
+def test_normalization_expands_shorthand_and_names_drugs_keeping_details(engine, messy, clean):
+    assert engine.ask(messy).normalized_question == clean

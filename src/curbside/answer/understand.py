@@ -7,6 +7,7 @@ kidney-impairment constraint).
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -100,7 +101,8 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"(which|what) (drug|medication|medicine|antibiotic|pill|inhaler|cream)s?\b|"
                        r"preferred (drug|treatment|agent)|what (should|do) (i|we|you) (prescribe|give|start)")),
     ("later_lines", _rx(r"third[- ]line|last resort|nothing (else )?(works|worked|has worked|helps|helped)|tried everything")),
-    ("second_line", _rx(r"what next|what now|what (do|should) (i|we|they) (add|try) next|add next|not working|does ?n[o']t (work|help)|did ?n[o']t (work|help)|isn'?t (working|helping)|fail(s|ed|ure|ing)?\b|"
+    ("second_line", _rx(r"what next|what now|what (do|should) (i|we|they) (add|try) next|add next|not working|"
+                        r"(does ?n[o']t|did ?n[o']t|not|isn'?t|no) (get|getting|gets) better|(does ?n[o']t|did ?n[o']t|not|never) improv\w*|no better|does ?n[o']t (work|help)|did ?n[o']t (work|help)|isn'?t (working|helping)|fail(s|ed|ing)?\b|"
                         r"inadequate|second[- ]line|next step|add[- ]on|refractory|resistant|uncontrolled|despite|"
                         r"still (has|have|having|in pain|high)|no (improvement|response|relief)")),
     ("prevention", _rx(r"prevent\w*|screen(ing|ed)?\b|reduce (the |my |her |his )?risk|vaccin\w*|avoid getting|stop (it|them) from")),
@@ -122,7 +124,7 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("indications", _rx(r"(used|prescribed|given|good) for\b|what (is|does) .{1,30} (treat|do)\b|indicat\w*|what is it for")),
     ("management", _rx(r"manag\w*|treat\w*|therapy|therapies|approach|what (to|should|can) (i|we|you)? ?do|help (with|for)|"
                        r"get rid|relie\w*|options?|remed\w*|how to (handle|fix|stop|deal)|plan\b|care for")),
-    ("definition", _rx(r"^(what|whats|what's) (is|are)\b|\bdefin\w*|meaning of|\bstag(e|es|ing)\b|classif\w*|types? of|"
+    ("definition", _rx(r"^(what|whats|what's) (is|are)\b|\bdefin\w*|meaning of|\bstag(e|es|ed|ing)\b|classif\w*|types? of|"
                        r"\bgrad(e|es|ing)\b|criteria|categor\w*|what does .{1,30} stand for|explain")),
 )
 
@@ -241,6 +243,21 @@ def extract_entities(text: str, names: list[NameMatch]) -> Entities:
     return ent
 
 
+def name_drugs(text: str, tokens: list[str], names: list[NameMatch], generic: dict[str, str]) -> str:
+    """Spell misspelt drug names right and follow brand names with the generic: 'Buspar (buspirone)'."""
+    for m in names:
+        if m.kind != "drug" or m.topic_id not in generic:
+            continue
+        gen = generic[m.topic_id]
+        typed = " ".join(tokens[m.start:m.end])
+        if m.fuzzy or (m.end - m.start == 1 and difflib.SequenceMatcher(None, typed.lower(), gen.lower()).ratio() >= 0.75):
+            text = re.sub(rf"\b{re.escape(typed)}\b", gen, text, count=1, flags=re.IGNORECASE)
+        elif typed.lower() != gen.lower() and gen.lower() not in text.lower():
+            pattern = r"\W+".join(re.escape(t) for t in tokens[m.start:m.end])
+            text = re.sub(rf"\b{pattern}\b", lambda mt, g=gen: f"{mt.group(0)} ({g})", text, count=1, flags=re.IGNORECASE)
+    return text
+
+
 def normalize_question(text: str) -> str:
     """The clean form of a question: shorthand expanded, capitalised, ending in '?'."""
     out = expand_abbreviations(text).strip()
@@ -254,7 +271,13 @@ def normalize_question(text: str) -> str:
                       r"would|will|shall|may|might|must|has|have|had)\b", lower):
         if (len(words(out)) <= 8 and not re.search(r"\b(vs\.?|versus|or)\b", lower)
                 and not re.match(r"(tell|give|explain|show|list|help|please|i|my|we|our|describe|compare)\b", lower)):
-            out = "What about " + out if lower.startswith(("and ", "in ", "for ")) else "What is " + out
+            if lower.startswith(("and ", "in ", "for ")):
+                out = "What about " + out
+            elif head := re.match(r"(side effects|symptoms|signs|causes|risks|benefits|treatment|dose|dosage|management|"
+                                  r"diagnosis|prognosis|interactions|stages)\b", lower):
+                out = ("What are the " if head.group(1).endswith("s") else "What is the ") + out
+            else:
+                out = "What is " + out
     out = re.sub(r"\bbest (treatment|tx|therapy) (of|for)?\s*", r"best \1 for ", out)
     out = re.sub(r"\s+", " ", out)
     return out[0].upper() + out[1:] + "?"
@@ -280,7 +303,8 @@ def understand(question: str, vocab: Vocabulary) -> Query:
     else:
         cue_strength = "specific"
     facet = cue or ("management" if names else "definition")
-    if facet in ("renal", "hepatic") and not names:  # the organ is the subject, not a constraint on another one
+    followup_like = bool(_FOLLOWUP_START.search(text)) or (len(tokens) <= 8 and bool(_PRONOUN.search(text)))
+    if facet in ("renal", "hepatic") and not names and not followup_like:  # the organ is the subject, not a constraint
         facet = classify_facet(masked, skip=frozenset({"renal", "hepatic"})) or "definition"
     if facet == "comparison" and len({m.topic_id for m in names}) < 2 and not re.search(r"\bvs\.?\b|versus|compar|differ|same", masked):
         facet = classify_facet(re.sub(r"\bor\b", " ", masked)) or "management"
@@ -298,11 +322,10 @@ def understand(question: str, vocab: Vocabulary) -> Query:
     stems = set(stem(tokens))
     content = [t for t in tokens if t not in STOPWORDS and len(t) > 2]
     medical = bool(names) or bool(stems & medical_terms()) or bool(entities.labs) or bool(_MEDICAL_SHAPE.search(expanded))
-    followup_like = bool(_FOLLOWUP_START.search(text)) or (len(tokens) <= 8 and bool(_PRONOUN.search(text)))
     return Query(
         text=text,
         expanded=expanded,
-        normalized=normalize_question(text),
+        normalized=normalize_question(name_drugs(text, tokens, names, vocab.generic)),
         facet=facet,
         intent=FACET_INTENT.get(facet, "other"),
         entities=entities,

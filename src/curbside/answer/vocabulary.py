@@ -55,13 +55,17 @@ class Vocabulary:
     names: dict[tuple[str, ...], list[tuple[str, str, str]]] = field(default_factory=dict)  # ngram -> [(topic, name, kind)]
     fuzzy_words: dict[str, tuple[str, str]] = field(default_factory=dict)  # one-word name -> (topic id, kind)
     kind: dict[str, str] = field(default_factory=dict)  # topic id -> kind
+    generic: dict[str, str] = field(default_factory=dict)  # drug topic id -> generic name
     _strong: set[tuple[tuple[str, ...], str]] = field(default_factory=set)
+    _pool: dict[tuple[str, int], list[str]] | None = None
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> Vocabulary:
         vocab = cls()
         for topic in kb.topics.values():
             vocab.kind[topic.id] = topic.kind
+            if topic.generic:
+                vocab.generic[topic.id] = topic.generic
             strong = [topic.title, *topic.brands, topic.id.replace("-", " ")] + ([topic.generic] if topic.generic else [])
             for name in strong:
                 vocab._add(name, topic.id, topic.kind, strong=True)
@@ -89,6 +93,15 @@ class Vocabulary:
         if len(toks) == 1 and len(toks[0]) >= 6 and toks[0] not in STOPWORDS:
             self.fuzzy_words.setdefault(toks[0], (topic_id, kind))
 
+    def _fuzzy_pool(self) -> dict[tuple[str, int], list[str]]:
+        """One-word names grouped by first letter and length: misspellings keep both (within one letter)."""
+        if self._pool is None:
+            pool: dict[tuple[str, int], list[str]] = {}
+            for w in self.fuzzy_words:
+                pool.setdefault((w[0], len(w)), []).append(w)
+            self._pool = pool
+        return self._pool
+
     def match(self, tokens: list[str]) -> list[NameMatch]:
         """Longest non-overlapping name matches in the token list (exact stems, then fuzzy drug names)."""
         stems = stem(tokens)
@@ -114,8 +127,8 @@ class Vocabulary:
         for i, tok in enumerate(tokens[:FUZZY_TOKENS]):
             if taken[i] or len(tok) < 6 or tok in STOPWORDS or not tok.isalpha() or stems[i] in medical_terms():
                 continue
-            close = [c for c in difflib.get_close_matches(tok, self.fuzzy_words.keys(), n=3, cutoff=FUZZY_CUTOFF)
-                     if c[0] == tok[0] and abs(len(c) - len(tok)) <= 1]
+            pool = [w for n in (len(tok) - 1, len(tok), len(tok) + 1) for w in self._fuzzy_pool().get((tok[0], n), ())]
+            close = difflib.get_close_matches(tok, pool, n=1, cutoff=FUZZY_CUTOFF)
             if close:
                 topic_id, kind = self.fuzzy_words[close[0]]
                 found.append(NameMatch(topic_id, i, i + 1, close[0], kind, fuzzy=True))
