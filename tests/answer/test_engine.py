@@ -145,3 +145,37 @@ def test_old_threads_are_pruned(tmp_path):
 )
 def test_normalization_expands_shorthand_and_names_drugs_keeping_details(engine, messy, clean):
     assert engine.ask(messy).normalized_question == clean
+
+
+def _claim_texts(engine) -> set[str]:
+    texts = set()
+    for topic in engine.kb.topics.values():
+        for _section, claim in topic.all_claims():
+            texts.update(t for t in (claim.text, claim.patient) if t)
+    return texts
+
+
+@pytest.mark.parametrize("audience", ["clinician", "patient"])
+def test_every_statement_is_a_knowledge_base_claim_word_for_word(engine, audience):
+    """No invented medicine: doses and numbers only ever come from cited claims."""
+    texts = _claim_texts(engine)
+    for question in ["What dose of apixaban with a creatinine of 1.6?", "What is the starting dose of sertraline?",
+                     "How much ibuprofen can I take for a sprained ankle?", MODEL_QUESTION,
+                     "Metformin dose in kidney disease?"]:
+        a = engine.ask(question, audience=audience)
+        for item in [*a.all_bullets()]:
+            assert item.text in texts, item.text
+        for step in a.algorithm:
+            assert step.action in texts
+
+
+def test_dosing_answers_show_the_adjustments(engine):
+    a = engine.ask("What dose of apixaban should I use?")
+    assert a.facet == "dosing"
+    facets = [s.facet for s in a.sections]
+    assert "dosing" in facets and ("renal" in facets or "hepatic" in facets)
+
+
+def test_overdose_leads_with_urgent_help(engine):
+    a = engine.ask("I took too many Tylenol pills an hour ago, what happens?")
+    assert a.safety is not None and a.safety.level == "emergency"

@@ -90,6 +90,7 @@ class TopicIndex:
         self.ids = list(kb.topics)
         self._stemmer = _stemmer()
         docs = [_topic_text(kb.topics[i]) for i in self.ids]
+        self.name_stems = {i: _name_stems(kb.topics[i]) for i in self.ids}
         self._bm25 = bm25s.BM25()
         if docs:
             tokens = bm25s.tokenize(docs, stopwords=sorted(STOPWORDS), stemmer=self._stemmer, show_progress=False)
@@ -109,6 +110,18 @@ class TopicIndex:
         scores = self._bm25.get_scores(query)
         top = np.argsort(-scores)[:k]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+# Title words that say what kind of page it is, not what it is about.
+_GENERIC_TITLE_WORDS = frozenset(stem(
+    "management treatment treatments therapy diagnosis disease diseases disorder disorders syndrome acute chronic adult "
+    "adults child children older people patient patients prevention screening care use using".split()))
+
+
+def _name_stems(topic: Topic) -> frozenset[str]:
+    """Stems of the topic's own names (title, aliases, brands), less generic title words."""
+    names = " ".join([topic.title, *topic.aliases, *topic.brands, topic.generic or ""])
+    return frozenset(stem([w for w in words(names) if w not in STOPWORDS])) - _GENERIC_TITLE_WORDS
 
 
 def _topic_text(topic: Topic) -> str:
@@ -165,7 +178,12 @@ def route(query: Query, index: TopicIndex) -> Route:
     elif lexical and lexical[0][1] >= MIN_LEXICAL_SCORE and query.medical and not query.unknown_drug:
         # No name matched: route on words alone only when one topic clearly leads.
         clear = len(lexical) == 1 or lexical[0][1] >= 1.3 * lexical[1][1]
-        if clear or query.safety is not None:
+        # Words alone route only when one of them names the topic ("back pain"), not when they are
+        # merely frequent in it ("contagious" in gastroenteritis).
+        query_stems = set(stem([t for t in query.tokens if t not in STOPWORDS]))
+        shared = query_stems & index.name_stems[lexical[0][0]]
+        names_topic = len(shared) >= 2 or (len(shared) == 1 and len(query_stems) <= 2)
+        if names_topic and (clear or query.safety is not None):
             primary = kb.topics[lexical[0][0]]
             confident = clear
 
