@@ -60,6 +60,15 @@ class ReviewService:
         self.db = db
         self._engine = engine
         self._lock = threading.Lock()
+        self._ready = False
+
+    def ready(self) -> None:
+        """Brings the database schema up to date, once per process (migrations run on start)."""
+        if not self._ready:
+            with self._lock:
+                if not self._ready:
+                    self.db.upgrade()
+                    self._ready = True
 
     @property
     def engine(self):
@@ -76,6 +85,7 @@ class ReviewService:
         answer = self.engine.ask(question, audience=audience, thread_id=thread_id)
         if not should_store(answer):
             return answer
+        self.ready()
         try:
             return self._through_article(answer)
         except Conflict:  # another process created the same article at the same moment: use theirs
@@ -87,6 +97,7 @@ class ReviewService:
 
     def question_for_slug(self, slug: str) -> str | None:
         """The question first asked at ``slug``, when an article was made for it."""
+        self.ready()
         with self.db.transaction() as s:
             article = articles.find_article_by_slug(s, slug=slug)
             return article.question if article is not None else None

@@ -34,7 +34,7 @@ def ask(
 
 def answer_for_slug(*, engine: AnswerEngine, recent: RecentQuestions, slug: str, audience: str) -> Answer:
     """The answer shown at ``slug`` for ``audience`` (the one just asked, else asked again)."""
-    asked = question_for_slug(slug, recent)
+    asked = question_for_slug(slug, recent, stored=getattr(engine, "question_for_slug", None))
     handed_over = asked.take(audience)
     if handed_over is not None:
         return handed_over

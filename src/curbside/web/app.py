@@ -17,12 +17,12 @@ from starlette.concurrency import run_in_threadpool
 
 from curbside import __version__
 from curbside.config import Settings, get_settings
-from curbside.web.deps import AnswerEngine, engine_for
+from curbside.web.deps import AnswerEngine
 from curbside.web.errors import install_error_handler
 from curbside.web.ratelimit import RateLimiter
 from curbside.web.recent import RecentQuestions
 from curbside.web.render import STATIC_DIR, make_templates
-from curbside.web.routes import api, info, pages
+from curbside.web.routes import api, auth, info, pages, review
 from curbside.web.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 
 _BODY_SLACK = 8 * 1024  # room for the JSON or form wrapping around the longest allowed question
@@ -34,7 +34,8 @@ def create_app(settings: Settings | None = None, *, engine: AnswerEngine | None 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await run_in_threadpool(engine_for, app)  # load the knowledge base before the first question
+        # Migrate the article store, load the knowledge base, re-check approved articles' topics.
+        await run_in_threadpool(auth.warm, app)
         yield
 
     app = FastAPI(
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, engine: AnswerEngine | None 
     )
     app.state.settings = settings
     app.state.engine = engine
+    auth.install(app)  # answers go through the reviewed articles (curbside.review)
     app.state.recent = RecentQuestions()
     app.state.limiter = RateLimiter(settings.web.rate_limit_per_minute)
     app.state.templates = make_templates()
@@ -59,4 +61,6 @@ def create_app(settings: Settings | None = None, *, engine: AnswerEngine | None 
     app.include_router(pages.router)
     app.include_router(info.router)
     app.include_router(api.router)
+    app.include_router(auth.router)
+    app.include_router(review.router)
     return app

@@ -3,8 +3,8 @@
 An answer's URL holds only the slug of its normalized question. The server remembers the last
 ``maxsize`` questions (and the thread a follow-up belongs to); a slug it does not know, after a restart
 say, is answered by asking the slug's words, which reproduces the answer, so links stay shareable.
-:func:`question_for_slug` is the one place that turns a slug back into a question; a store of
-reviewed articles can take its place later.
+:func:`question_for_slug` is the one place that turns a slug back into a question; it asks the store of
+reviewed articles (when given) before falling back to the slug's words.
 
 >>> recent = RecentQuestions(maxsize=2)
 >>> recent.remember("low-back-pain", "Low back pain?", thread_id=None)
@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from curbside.answer.model import Answer
@@ -77,6 +78,14 @@ class RecentQuestions:
         return len(self._items)
 
 
-def question_for_slug(slug: str, recent: RecentQuestions) -> Asked:
-    """The question behind ``slug``: remembered if recent, else the slug's own words."""
-    return recent.get(slug) or Asked(slug.replace("-", " ").strip())
+def question_for_slug(slug: str, recent: RecentQuestions, stored: Callable[[str], str | None] | None = None) -> Asked:
+    """The question behind ``slug``: remembered if recent, else the stored article's, else the slug's own words.
+
+    ``stored`` looks a slug up in the article store (``curbside.review.service.ReviewService.question_for_slug``),
+    so a link opened on another instance, or after a restart, shows the article it was made for.
+    """
+    asked = recent.get(slug)
+    if asked is None and stored is not None:
+        question = stored(slug)
+        asked = Asked(question) if question else None
+    return asked or Asked(slug.replace("-", " ").strip())
