@@ -76,7 +76,14 @@ def ask(
     try:
         from curbside.engine import get_engine
 
-        answer = get_engine(settings).ask(question, audience=audience, thread_id=thread)
+        engine = get_engine(settings)
+        try:  # answers go through the reviewed articles when the store is installed
+            from curbside.review.service import reviewed_engine
+
+            engine = reviewed_engine(engine, settings)
+        except ImportError:
+            pass
+        answer = engine.ask(question, audience=audience, thread_id=thread)
     except CurbsideError as exc:
         _fail(exc)
     if fmt == "json":

@@ -172,3 +172,11 @@ def current_topic_hashes(engine: Any) -> dict[str, str]:
     if kb is None:
         return {}
     return {t.id: t.content_hash() for t in kb.topics.values()}
+
+
+def reviewed_engine(engine: Any, settings=None) -> ReviewService:
+    """``engine`` answering through the article store of ``settings`` (the CLI's ``ask`` uses it)."""
+    from curbside.config import get_settings
+    from curbside.store.db import Database, database_url
+
+    return ReviewService(Database(database_url(settings or get_settings())), engine)
