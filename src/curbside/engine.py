@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 from dataclasses import replace
 from functools import cached_property
@@ -32,8 +33,8 @@ from curbside.knowledge.loader import KnowledgeBase, load_knowledge_base
 
 log = logging.getLogger(__name__)
 
-# Facets that, asked alone in a follow-up, keep the thread's topic.
-_CONSTRAINT_FACETS = {"pregnancy", "renal", "hepatic", "older_adults", "children"}
+# Words that point back to the thread's subject.
+_POINTS_BACK = re.compile(r"\b(it|it's|its|that|this|these|those|them|they|he|she|him|her|his)\b", re.IGNORECASE)
 
 
 class Engine:
@@ -79,16 +80,9 @@ class Engine:
     def _route_in_thread(self, query: Query, thread: Thread) -> tuple[Query, Route]:
         routed = route(query, self.index)
         last = thread.last
-        subjects = [m for m in query.names if m.topic_id not in CONSTRAINT_TOPICS]
-        if last is None or not last.topic_ids or subjects:
+        topic = self.kb.get(last.topic_ids[0]) if last and last.topic_ids else None
+        if topic is None or not self._keeps_thread_topic(query, topic):
             return query, routed  # a new subject starts a fresh topic
-        if query.names and not query.followup_like:
-            return query, routed  # "How is CKD staged?" asks about kidney disease itself
-        if routed.primary is not None and not query.followup_like:
-            return query, routed
-        topic = self.kb.get(last.topic_ids[0])
-        if topic is None:
-            return query, routed
         # Keep the thread's topic; carry over who the patient is unless the follow-up says otherwise.
         prev = last.entities
         ent = query.entities.model_copy(update={
@@ -115,6 +109,23 @@ class Engine:
             facet = "management"
         return query, Route(primary=topic, supporting=supporting, facet=available_facet(topic, facet), asked_facet=facet,
                             confident=True, considered=routed.considered)
+
+    def _keeps_thread_topic(self, query: Query, topic) -> bool:
+        """Whether a question asked in a thread is still about the thread's topic."""
+        others = [m for m in query.names if m.topic_id != topic.id]
+        if not others:
+            return True  # nothing new named ("what dose?"), or the same topic named again
+        subjects = [m for m in others if m.topic_id not in CONSTRAINT_TOPICS]
+        if not subjects:  # only a constraint named: "and with kidney disease?" vs "How is CKD staged?"
+            return query.followup_like or query.facet not in ("definition", "causes", "symptoms", "diagnosis")
+        # A drug or condition of the thread's own world, pointed at with a pronoun:
+        # "Should I treat it with levothyroxine?" in a hypothyroidism thread.
+        if _POINTS_BACK.search(query.text):
+            def related(tid: str) -> bool:
+                other = self.kb.get(tid)
+                return tid in topic.related_topics or (other is not None and topic.id in other.related_topics)
+            return all(related(m.topic_id) for m in subjects)
+        return False
 
     def _answer(self, query: Query, routed: Route, audience: str) -> Answer:
         slug = slugify(query.normalized)

@@ -147,7 +147,7 @@ def route(query: Query, index: TopicIndex) -> Route:
         for c in list(conditions):
             if c.id in CONSTRAINT_TOPICS:
                 conditions.remove(c)
-                if facet in ("management", "definition", "first_line", "contraindications"):
+                if facet in ("management", "definition", "first_line", "contraindications", "dosing"):
                     facet = CONSTRAINT_TOPICS[c.id]
         if facet in ("management", "definition"):
             ent = query.entities
@@ -158,6 +158,11 @@ def route(query: Query, index: TopicIndex) -> Route:
             elif ent.hepatic_impairment:
                 facet = "hepatic"
 
+    if len(drugs) > 1:  # the drug whose monograph covers what is asked comes first ("switch from warfarin to apixaban")
+        drugs.sort(key=lambda t: not t.sections_for(facet))
+    if drugs and conditions and facet in ("management", "definition") and _about_drug(query):
+        facet = "adverse_effects" if _COMPLAINT.search(query.expanded) else facet
+        conditions = []  # "diarrhoea on metformin", "is colchicine safe": the drug is the subject
     primary: Topic | None = None
     supporting: list[Topic] = []
     confident = True
@@ -205,6 +210,26 @@ _COMPLAINT = re.compile(
     r"cancer|addict\w*|dependen\w*|hallucinat\w*|nightmares?|pee\w*|urinat\w*|sweat\w*|hungry|libido|erection)\b",
     re.IGNORECASE,
 )
+
+
+_BEFORE_DRUG = frozenset({"on", "from", "taking", "started", "starting", "using"})
+_AFTER_DRUG = frozenset({"safe", "ok", "okay", "alright", "fine"})
+
+
+def _about_drug(query: Query) -> bool:
+    """True when the question is about a drug itself: 'diarrhoea on metformin', 'is colchicine safe'."""
+    toks = query.tokens
+    for m in query.names:
+        if m.kind != "drug":
+            continue
+        before = toks[max(0, m.start - 2) : m.start]
+        lead = before[-1] if before else ""
+        if lead in ("my", "the", "his", "her") and len(before) == 2:
+            lead = before[0]
+        after = toks[m.end] if m.end < len(toks) else ""
+        if (lead in _BEFORE_DRUG and _COMPLAINT.search(query.expanded)) or after in _AFTER_DRUG:
+            return True
+    return False
 
 
 def _refine_facet(query: Query, primary: Topic, facet: str) -> str:

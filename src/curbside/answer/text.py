@@ -27,6 +27,12 @@ def clean_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def upper_positions(text: str) -> frozenset[int]:
+    """Positions (in ``words(text)``) of tokens typed in capitals, like 'ADD' or 'ORS'."""
+    raw = re.findall(r"[A-Za-z0-9]+(?:[.'/][A-Za-z0-9]+)*", text)
+    return frozenset(i for i, w in enumerate(raw) if len(w) > 1 and w.isupper())
+
+
 def words(text: str) -> list[str]:
     """Lowercase word tokens (keeps '1.6', 'b12', 'y/o')."""
     return _WORD.findall(text.lower())

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from curbside.answer.model import Entities, Safety
 from curbside.answer.safety import detect_red_flags, looks_non_medical
-from curbside.answer.text import STOPWORDS, clean_text, stem, words
+from curbside.answer.text import STOPWORDS, clean_text, stem, upper_positions, words
 from curbside.answer.vocabulary import NameMatch, Vocabulary, abbreviations, medical_terms
 
 # Intents of the answer engine (issue 3) and the facets that map to each.
@@ -61,7 +61,8 @@ def _rx(pattern: str) -> re.Pattern[str]:
 FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("red_flags", _rx(r"when (should|do|to|must|would) (i|we|you|he|she|they)?\s*(worry|be worried|go to|see|seek|call|get help)|"
                       r"warning signs?|red[- ]flags?|danger signs?|emergency|go to (the )?(er|a&e|hospital|emergency)|\ber\b visit|"
-                      r"urgent care|when is it serious|is (this|it) serious")),
+                      r"urgent care|when is it serious|is (this|it) serious|make (it|this) serious|\bdangerous\b|worrying|"
+                      r"need (the|an?) (er|a&e|hospital|ambulance)|should (i|we) be worried")),
     ("comparison", _rx(r"\bvs\.?\b|\bversus\b|compared? (to|with)|comparison|difference between|differ from|better than|"
                        r"\bor\b.{1,40}\b(better|safer|stronger|more effective|preferred)\b|which is (better|safer|stronger)|"
                        r"same (thing )?as\b|same drug")),
@@ -95,7 +96,8 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"\b(is|are) (a |an |my |her |his |this )?.{0,30}\b(high|low|normal|elevated|abnormal|too high|too low)\b|"
                            r"\b(high|low|elevated|raised|abnormal|borderline)\b .{0,25}\b(level|levels|result|results|reading|count|value)\b|"
                            r"\binterpret\w*|\bresults? (of|show|came|is|was)")),
-    ("first_line", _rx(r"first[- ]?line|first choice|initial (treatment|therapy|drug|management|medication)|"
+    ("first_line", _rx(r"first[- ]?line|first choice|best (treatment|thing|way|option|medicine|drug|painkiller|remedy)s?\b|"
+                       r"what helps|\binitially\b|to start with|initial (treatment|therapy|drug|management|medication)|"
                        r"(drug|medication|medicine|antibiotic|treatment|pill)s? of choice|start(ing)? (with|on)\b|"
                        r"best (initial |first )?(drug|medication|medicine|antibiotic|pill|treatment option)|"
                        r"(which|what) (drug|medication|medicine|antibiotic|pill|inhaler|cream)s?\b|"
@@ -106,15 +108,15 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"inadequate|second[- ]line|next step|add[- ]on|refractory|resistant|uncontrolled|despite|"
                         r"still (has|have|having|in pain|high)|no (improvement|response|relief)")),
     ("prevention", _rx(r"prevent\w*|screen(ing|ed)?\b|reduce (the |my |her |his )?risk|vaccin\w*|avoid getting|stop (it|them) from")),
-    ("diagnosis", _rx(r"diagnos\w*|work[- ]?up|\btests?\b|testing|investigat\w*|imaging|\bmri\b|x[- ]?ray|\bct\b|scan\b|"
+    ("diagnosis", _rx(r"diagnos(e|es|is|ing|tic)\b|how (is|are|do you|to) .{1,30} diagnosed|work[- ]?up|\btests?\b|testing|investigat\w*|imaging|\bmri\b|x[- ]?ray|\bct\b|scan\b|"
                       r"blood (test|work)|how (do|can|would) (i|you|we|doctors) (know|tell|confirm)|evaluat\w*|assess\w*")),
     ("pitfalls", _rx(r"should (i|we|you) (get|order|avoid|not)|need (a|an) (repeat|routine|follow[- ]up) |"
                      r"is it (ok|okay|wise|appropriate) to (give|prescribe|use|order)|\bavoid\b|not (recommended|advised)|mistakes?|pitfalls?|"
                      r"unnecessary|what not to do|don'?ts?\b")),
     ("referral", _rx(r"\brefer\w*|specialist|surgery|surgeon|operation|when (to|should (i|we)) see a")),
-    ("expectations", _rx(r"how long|how (effective|well)|does .{1,40} work\b|chances?|prognos\w*|outlook|expect\w*|"
+    ("expectations", _rx(r"how (quickly|soon|fast)\b|how long|how (effective|well)|does .{1,40} work\b|chances?|prognos\w*|outlook|expect\w*|"
                          r"recover\w*|life expectancy|\bcur(e|ed|able)\b|go away|permanent")),
-    ("monitoring", _rx(r"target (\w+ )?(level|range)s?|therapeutic (level|range)|monitor\w*|follow[- ]?up|how often .{0,30}(check|test|measure|seen)|re-?check")),
+    ("monitoring", _rx(r"re-?test\w*|test of cure|target (\w+ )?(level|range)s?|therapeutic (level|range)|monitor\w*|follow[- ]?up|how often .{0,30}(check|test|measure|seen)|re-?check")),
     ("children", _rx(r"\bchild(ren)?\b|\bkids?\b|toddler|infant|\bbaby\b|babies|p(a)?ediatric|newborn|adolescent|teen(ager)?s?\b|"
                      r"\b\d{1,2}[- ]?(month|mo)s?[- ]old|school[- ]age")),
     ("older_adults", _rx(r"elderly|older (adult|patient|person|people|man|woman|women|men)s?|geriatric|frail|"
@@ -288,7 +290,7 @@ def understand(question: str, vocab: Vocabulary) -> Query:
     text = clean_text(question)
     expanded = expand_abbreviations(text)
     tokens = words(expanded)
-    names = vocab.match(tokens)
+    names = vocab.match(tokens, upper_positions(expanded))
     # Blank out recognised names so their words don't read as cues ("kidney" in "chronic kidney disease").
     masked_tokens = list(tokens)
     for m in names:

@@ -17,6 +17,7 @@ from curbside.answer.text import STOPWORDS, stem, words
 from curbside.knowledge.loader import KnowledgeBase
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "lexicon"
+_STOPWORD_STEMS = frozenset(stem(sorted(STOPWORDS)))
 MAX_NGRAM = 7
 FUZZY_CUTOFF = 0.86  # difflib ratio; with same first letter and length within 1 ("metfromin", "bipoler")
 FUZZY_TOKENS = 300  # misspellings are looked for in the first words only: long pastes stay fast
@@ -58,6 +59,7 @@ class Vocabulary:
     generic: dict[str, str] = field(default_factory=dict)  # drug topic id -> generic name
     _strong: set[tuple[tuple[str, ...], str]] = field(default_factory=set)
     _pool: dict[tuple[str, int], list[str]] | None = None
+    acronyms: set[tuple[str, ...]] = field(default_factory=set)
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> Vocabulary:
@@ -78,8 +80,10 @@ class Vocabulary:
         if not toks or len(toks) > MAX_NGRAM:
             return
         key = tuple(stem(toks))
-        if kind == "condition" and len(key) == 1 and toks[0] in STOPWORDS:
-            return
+        if len(key) == 1 and (toks[0] in STOPWORDS or key[0] in _STOPWORD_STEMS):
+            return  # "ORS" would otherwise match every "or"
+        if len(toks) == 1 and len(name) <= 4 and name.isupper():
+            self.acronyms.add(key)  # "ADD" matches only when typed in capitals, never the verb "add"
         # A title, generic or brand name beats another topic's alias for the same words
         # ("Tylenol" is paracetamol, even where a codeine file lists it as an alias).
         entries = self.names.setdefault(key, [])
@@ -102,8 +106,11 @@ class Vocabulary:
             self._pool = pool
         return self._pool
 
-    def match(self, tokens: list[str]) -> list[NameMatch]:
-        """Longest non-overlapping name matches in the token list (exact stems, then fuzzy drug names)."""
+    def match(self, tokens: list[str], upper: frozenset[int] = frozenset()) -> list[NameMatch]:
+        """Longest non-overlapping name matches in the token list (exact stems, then fuzzy names).
+
+        ``upper`` holds the positions of tokens typed in capitals (acronyms match only there).
+        """
         stems = stem(tokens)
         found: list[NameMatch] = []
         taken = [False] * len(tokens)
@@ -111,7 +118,10 @@ class Vocabulary:
         while i < len(tokens):
             hit = None
             for n in range(min(MAX_NGRAM, len(tokens) - i), 0, -1):
-                entries = self.names.get(tuple(stems[i : i + n]))
+                key = tuple(stems[i : i + n])
+                entries = self.names.get(key)
+                if entries and key in self.acronyms and i not in upper:
+                    entries = None
                 if entries:
                     hit = (n, entries)
                     break
