@@ -18,7 +18,7 @@ import numpy as np
 from curbside.config import Settings, get_settings
 from curbside.index.dense import DENSE_DIR, DenseIndex
 from curbside.index.embed import MINILM_ID, DenseUnavailable, Embedder, OnnxEmbedder
-from curbside.index.fusion import RRF_K, reciprocal_rank_fusion
+from curbside.index.fusion import HYBRID_WEIGHTS, RRF_K, reciprocal_rank_fusion
 from curbside.index.lexical import LEXICAL_DIR, LexicalIndex
 from curbside.index.store import JsonlTable, corpus_dir, current_generation
 
@@ -128,7 +128,7 @@ class CorpusSearcher:
         depth = max(FUSION_DEPTH, 5 * k)
         lex_rows, _ = self.lexical.search(query, depth)
         dense_rows, _ = self.dense.search(query_vector, depth)
-        fused = reciprocal_rank_fusion([lex_rows.tolist(), dense_rows.tolist()], k=RRF_K)
+        fused = reciprocal_rank_fusion([lex_rows.tolist(), dense_rows.tolist()], k=RRF_K, weights=HYBRID_WEIGHTS)
         return fused[:k]
 
     def search(self, query: str, k: int = 8, mode: SearchMode = "hybrid") -> list[Hit]:
