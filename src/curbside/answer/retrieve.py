@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from curbside.answer.safety import RULE_TOPICS
 from curbside.answer.text import STOPWORDS, stem, words
 from curbside.answer.understand import Query
 from curbside.knowledge.loader import KnowledgeBase
@@ -192,6 +193,13 @@ def route(query: Query, index: TopicIndex) -> Route:
             primary = kb.topics[lexical[0][0]]
             confident = clear
 
+    if primary is None and query.safety is not None:
+        # Nothing named, but the red flag itself says which topic's red-flag section applies.
+        for rule in query.safety.matched:
+            hint = next((kb.topics[t] for t in RULE_TOPICS.get(rule, ()) if t in kb.topics), None)
+            if hint is not None:
+                primary, facet = hint, "red_flags"
+                break
     if primary is not None and facet == "comparison" and not supporting:
         facet = "management"
     if primary is not None:

@@ -126,6 +126,18 @@ RED_FLAG_RULES: tuple[RedFlagRule, ...] = (
 )
 
 
+# Knowledge-base topics whose red-flag sections describe each presentation (first one present is used).
+RULE_TOPICS: dict[str, tuple[str, ...]] = {
+    "possible cauda equina syndrome": ("acute-low-back-pain", "sciatica", "chronic-low-back-pain"),
+    "possible heart attack or acute coronary syndrome": ("stable-angina",),
+    "possible stroke": ("stroke-prevention",),
+    "suicidal thoughts or self-harm": ("depression",),
+    "possible anaphylaxis": ("urticaria",),
+    "possible meningitis or sepsis": ("fever-in-children",),
+    "fever in a young baby": ("fever-in-children",),
+}
+
+
 def detect_red_flags(text: str) -> Safety | None:
     """An urgent-care message when the question describes a red-flag presentation, else None."""
     hits = [rule for rule in RED_FLAG_RULES if rule.pattern.search(text) and (rule.requires is None or rule.requires.search(text))]
