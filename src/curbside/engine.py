@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import pickle
 import re
+import tempfile
 import threading
 from dataclasses import replace
 from functools import cached_property
@@ -43,12 +46,38 @@ class Engine:
     def __init__(self, settings: Settings | None = None, kb: KnowledgeBase | None = None) -> None:
         self.settings = settings or get_settings()
         self.kb = kb or load_knowledge_base(self.settings.kb_dirs, cache_dir=self.settings.data_dir / "cache")
-        self.vocab = Vocabulary.from_kb(self.kb)
-        self.index = TopicIndex(self.kb)
+        self.vocab, self.index = self._derived()
         self.threads = ThreadStore(self.settings.data_dir / "threads")
         self.history = QuestionHistory(self.settings.data_dir / "history.json")
         self._corpus_lock = threading.Lock()
         self._answerable_cache: dict[str, bool] = {}
+
+    def _derived(self) -> tuple[Vocabulary, TopicIndex]:
+        """The name vocabulary and topic index, from a cache keyed like the knowledge-base cache."""
+        cache = self.settings.data_dir / "cache" / f"derived-{self.kb.fingerprint}-{_code_version()}.pickle"
+        try:
+            with cache.open("rb") as fh:
+                vocab, index = pickle.load(fh)
+            index.kb = self.kb
+            return vocab, index
+        except Exception:  # missing or unreadable cache: rebuild
+            pass
+        vocab, index = Vocabulary.from_kb(self.kb), TopicIndex(self.kb)
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            for old in cache.parent.glob("derived-*.pickle"):
+                old.unlink(missing_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
+            kb, index.kb = index.kb, None  # the knowledge base has its own cache
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump((vocab, index), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                index.kb = kb
+            os.replace(tmp, cache)
+        except OSError:
+            pass
+        return vocab, index
 
     # ---- public API ------------------------------------------------------------
     def ask(self, question: str, audience: str = "clinician", thread_id: str | None = None) -> Answer:
@@ -214,6 +243,18 @@ class Engine:
                                   sources=["curated knowledge base", "imported corpora"]),
             **base,
         )
+
+
+def _code_version() -> str:
+    """A hash of the modules that build the vocabulary and index: a code change invalidates the cache."""
+    import hashlib
+
+    from curbside.answer import retrieve, text, vocabulary
+
+    h = hashlib.sha256()
+    for module in (retrieve, text, vocabulary):
+        h.update(open(module.__file__, "rb").read())
+    return h.hexdigest()[:10]
 
 
 def _constraint_facet(query: Query) -> str | None:

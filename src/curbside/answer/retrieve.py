@@ -97,6 +97,17 @@ class TopicIndex:
             tokens = bm25s.tokenize(docs, stopwords=sorted(STOPWORDS), stemmer=self._stemmer, show_progress=False)
             self._bm25.index(tokens, show_progress=False)
 
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_stemmer", None)  # PyStemmer objects do not pickle; rebuilt on load
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        from curbside.answer.text import _stemmer
+
+        self.__dict__.update(state)
+        self._stemmer = _stemmer()
+
     def search(self, text: str, k: int = 5) -> list[tuple[str, float]]:
         """Topic ids with bm25 scores, best first (empty when nothing matches)."""
         import bm25s
