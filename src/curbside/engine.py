@@ -17,6 +17,7 @@ import re
 import tempfile
 import threading
 from dataclasses import replace
+from pathlib import Path
 from functools import cached_property
 
 from curbside.answer import audience as aud
@@ -253,7 +254,7 @@ def _code_version() -> str:
 
     h = hashlib.sha256()
     for module in (retrieve, text, vocabulary):
-        h.update(open(module.__file__, "rb").read())
+        h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()[:10]
 
 

@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from curbside.errors import PermissionDenied
+from curbside.errors import PermissionDenied, UsageError
 from curbside.review import accounts
 from curbside.review.accounts import Account, LoginFailed
 
@@ -56,8 +56,20 @@ def install(app) -> None:
         app.state.engine = app.state.review
 
 
+_DEFAULT_SECRET = "dev-insecure-secret"
+
+
+def check_secret(settings) -> None:
+    """Refuses to serve login pages outside development with the default or a short secret key."""
+    key = settings.web.secret_key
+    if settings.environment != "development" and (key == _DEFAULT_SECRET or len(key) < 32):
+        raise UsageError("set CURBSIDE_WEB__SECRET_KEY to a random value of at least 32 characters "
+                         f"(environment is {settings.environment!r}); it signs the review forms' CSRF tokens")
+
+
 def warm(app) -> None:
     """At start-up: migrate the database, load the knowledge base, send back articles whose topic changed."""
+    check_secret(app.state.settings)
     service = app.state.review
     if service is None:
         from curbside.web.deps import engine_for
