@@ -17,8 +17,8 @@ import re
 import tempfile
 import threading
 from dataclasses import replace
-from pathlib import Path
 from functools import cached_property
+from pathlib import Path
 
 from curbside.answer import audience as aud
 from curbside.answer.compose import compose_answer
