@@ -175,3 +175,12 @@ def test_audit_log_is_for_admins_and_exports_jsonl(client):
     lines = client.get("/review/audit.jsonl").text.splitlines()
     actions = [json.loads(line)["action"] for line in lines]
     assert {"user_added", "created", "login", "logout"} <= set(actions)
+
+
+def test_production_refuses_the_default_secret(db, engine, tmp_path):
+    from curbside.errors import UsageError
+
+    app = create_app(Settings(data_dir=tmp_path, environment="production"))
+    app.state.review = app.state.engine = ReviewService(db, engine)
+    with pytest.raises(UsageError, match="CURBSIDE_WEB__SECRET_KEY"), TestClient(app):
+        pass

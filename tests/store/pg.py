@@ -3,7 +3,8 @@
 ``scripts/test.sh`` starts PostgreSQL with ``scripts/postgres.sh`` and exports CURBSIDE_TEST_POSTGRES_URL.
 Run locally without it, the session starts its own server with the same script (Debian's postgresql
 packages are needed). It is read at import, before the autouse fixtures clear CURBSIDE_* variables.
-In CI (``CI`` set) a missing server fails the run instead of skipping.
+Where the server is required (``scripts/test.sh`` sets CURBSIDE_TEST_REQUIRE_POSTGRES; also when ``CI``
+is set) a missing server fails the run instead of skipping.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 POSTGRES_URL = os.environ.get("CURBSIDE_TEST_POSTGRES_URL")
+REQUIRED = bool(os.environ.get("CURBSIDE_TEST_REQUIRE_POSTGRES") or os.environ.get("CI"))
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
@@ -29,7 +31,7 @@ def postgres_url() -> Iterator[str]:
         return
     proc = subprocess.run(["bash", str(REPO / "scripts" / "postgres.sh"), "start"], capture_output=True, text=True)
     if proc.returncode != 0:
-        if os.environ.get("CI"):
+        if REQUIRED:
             pytest.fail(f"PostgreSQL could not be started: {proc.stderr[-2000:]}")
         pytest.skip(f"no PostgreSQL: {proc.stderr.strip()[-300:]}")
     exports = dict(line.removeprefix("export ").split("=", 1) for line in proc.stdout.splitlines() if "=" in line)

@@ -1,10 +1,10 @@
 """Status transitions and who may make them. Every change is a new version or an audited transition.
 
-    submitted ──start──▶ under_review ──approve (reviewer)──▶ approved
-        │                    │  ▲                                │
-        │        request changes (reviewer)   submit / edit      │ edit, or a cited source changes
-        │                    ▼  │                                ▼
-        └──────────────▶ changes_requested              under_review
+    Submitted ──start review──▶ Under Review ──approve (reviewer)──▶ Approved
+    Submitted / Under Review / Approved ──request changes (reviewer, comment)──▶ Changes Requested
+    Changes Requested / Submitted ──submit──▶ Under Review
+    any ──edit (editor or reviewer; a new version)──▶ Under Review
+    Approved ──a cited source changes (service.py)──▶ Under Review
 
 Approving and requesting changes name the version the reviewer read; if the article gained a newer
 version meanwhile, the action is refused (``Conflict``) rather than approving unseen text.
