@@ -170,8 +170,11 @@ def route(query: Query, index: TopicIndex) -> Route:
             elif ent.hepatic_impairment:
                 facet = "hepatic"
 
-    if len(drugs) > 1:  # the drug whose monograph covers what is asked comes first ("switch from warfarin to apixaban")
-        drugs.sort(key=lambda t: not t.sections_for(facet))
+    if len(drugs) > 1:
+        # The drug asked about comes before the drugs the person is already on ("on sertraline, can I
+        # use Imitrex?"); then the one whose monograph covers what is asked ("switch warfarin to apixaban").
+        drugs.sort(key=lambda t: (t.id in query.background_drugs and len(query.background_drugs) < len(drugs),
+                                  not t.sections_for(facet)))
     if drugs and conditions and facet in ("management", "definition") and _about_drug(query):
         facet = "adverse_effects" if _COMPLAINT.search(query.expanded) else facet
         conditions = []  # "diarrhoea on metformin", "is colchicine safe": the drug is the subject

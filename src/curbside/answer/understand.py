@@ -62,7 +62,7 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("red_flags", _rx(r"when (should|do|to|must|would) (i|we|you|he|she|they)?\s*(worry|be worried|go to|see|seek|call|get help)|"
                       r"warning signs?|red[- ]flags?|danger signs?|emergency|go to (the )?(er|a&e|hospital|emergency)|\ber\b visit|"
                       r"urgent care|when is it serious|is (this|it) serious|make (it|this) serious|\bdangerous\b|worrying|"
-                      r"need (the|an?) (er|a&e|hospital|ambulance)|should (i|we) be worried")),
+                      r"need (the|an?) (er|a&e|hospital|ambulance)|should (i|we) be worried|toxicity")),
     ("comparison", _rx(r"\bvs\.?\b|\bversus\b|compared? (to|with)|comparison|difference between|differ from|better than|"
                        r"\bor\b.{1,40}\b(better|safer|stronger|more effective|preferred)\b|which is (better|safer|stronger)|"
                        r"same (thing )?as\b|same drug")),
@@ -78,7 +78,7 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"\b(wine|beer|alcohol|coffee|grapefruit)\b.{0,30}\bwith\b|drink(ing)? (alcohol|beer|wine)|\balcohol\b.{0,20}\b(with|on|while)\b|"
                          r"(take|taking|combine|combining|mix|mixing)\b.{1,40}\b(with|and|together)\b.{0,40}\b(safe|ok|okay|together)|"
                          r"together with|at the same time as|grapefruit")),
-    ("pregnancy", _rx(r"pregnan\w*|breast[- ]?fe\w*|nursing (mother|mom)|\bnursing\b|lactat\w*|trimester|trying to conceive|"
+    ("pregnancy", _rx(r"pregnan\w*|\bpreg[a-z]{0,2}nt\b|\bpregnat\w*|breast[- ]?fe\w*|nursing (mother|mom)|\bnursing\b|lactat\w*|trimester|trying to conceive|"
                       r"\bttc\b|expecting a baby|while expecting")),
     ("renal", _rx(r"kidney|renal|\bckd\b|e?gfr|creatinine|dialysis|\bcr\b\s*(of|is|=)")),
     ("hepatic", _rx(r"\bliver\b|hepatic|cirrho\w*|fatty liver|hepatitis|nafld|masld|\blfts?\b|child[- ]pugh")),
@@ -100,20 +100,20 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"what helps|\binitially\b|to start with|initial (treatment|therapy|drug|management|medication)|"
                        r"(drug|medication|medicine|antibiotic|treatment|pill)s? of choice|start(ing)? (with|on)\b|"
                        r"best (initial |first )?(drug|medication|medicine|antibiotic|pill|treatment option)|"
-                       r"(which|what) (drug|medication|medicine|antibiotic|pill|inhaler|cream)s?\b|"
+                       r"(which|what) (drug|medication|medicine|antibiotic|pill|inhaler|cream|painkiller|tablet|remedy|remedie)s?\b|"
                        r"preferred (drug|treatment|agent)|what (should|do) (i|we|you) (prescribe|give|start)")),
     ("later_lines", _rx(r"third[- ]line|last resort|nothing (else )?(works|worked|has worked|helps|helped)|tried everything")),
-    ("second_line", _rx(r"what next|what now|what (do|should) (i|we|they) (add|try) next|add next|not working|"
+    ("second_line", _rx(r"what next|what now|what (do|should) (i|we|they) (add|try) next|add next|what (do|should|can) (i|we|you) add\b|not working|"
                         r"(does ?n[o']t|did ?n[o']t|not|isn'?t|no) (get|getting|gets) better|(does ?n[o']t|did ?n[o']t|not|never) improv\w*|no better|does ?n[o']t (work|help)|did ?n[o']t (work|help)|isn'?t (working|helping)|fail(s|ed|ing)?\b|"
                         r"inadequate|second[- ]line|next step|add[- ]on|refractory|resistant|uncontrolled|despite|"
                         r"still (has|have|having|in pain|high)|no (improvement|response|relief)")),
     ("prevention", _rx(r"prevent\w*|screen(ing|ed)?\b|reduce (the |my |her |his )?risk|vaccin\w*|avoid getting|stop (it|them) from")),
     ("diagnosis", _rx(r"diagnos(e|es|is|ing|tic)\b|how (is|are|do you|to) .{1,30} diagnosed|work[- ]?up|\btests?\b|testing|investigat\w*|imaging|\bmri\b|x[- ]?ray|\bct\b|scan\b|"
                       r"blood (test|work)|how (do|can|would) (i|you|we|doctors) (know|tell|confirm)|evaluat\w*|assess\w*")),
+    ("referral", _rx(r"\brefer\w*|specialist|surgery|surgeon|operation|when (to|should (i|we)) see a")),
     ("pitfalls", _rx(r"should (i|we|you) (get|order|avoid|not)|need (a|an) (repeat|routine|follow[- ]up) |"
                      r"is it (ok|okay|wise|appropriate) to (give|prescribe|use|order)|\bavoid\b|not (recommended|advised)|mistakes?|pitfalls?|"
                      r"unnecessary|what not to do|don'?ts?\b")),
-    ("referral", _rx(r"\brefer\w*|specialist|surgery|surgeon|operation|when (to|should (i|we)) see a")),
     ("expectations", _rx(r"how (quickly|soon|fast)\b|how long|how (effective|well)|does .{1,40} work\b|chances?|prognos\w*|outlook|expect\w*|"
                          r"recover\w*|life expectancy|\bcur(e|ed|able)\b|go away|permanent")),
     ("monitoring", _rx(r"re-?test\w*|test of cure|target (\w+ )?(level|range)s?|therapeutic (level|range)|monitor\w*|follow[- ]?up|how often .{0,30}(check|test|measure|seen)|re-?check")),
@@ -165,7 +165,7 @@ _RENAL = _rx(r"kidney (disease|failure|impairment|problems?|function)|renal (fai
              r"\bckd\b|\besrd\b|dialysis|e?gfr\s*(of|is|=|:)?\s*\d|creatinine (of|is|=|:)?\s*\d|\bcr\b\s*(of|is|=)\s*\d")
 _HEPATIC = _rx(r"liver (disease|failure|impairment|problems?|damage|cirrhosis)|fatty liver|cirrho\w*|hepatic (impairment|"
                r"failure|disease)|hepatitis|nafld|masld|nash|child[- ]pugh")
-_PREGNANT = _rx(r"pregnan\w*|trimester|expecting a baby|\b\d{1,2}\s*weeks? (pregnant|gestation)|trying to conceive")
+_PREGNANT = _rx(r"pregnan\w*|\bpreg[a-z]{0,2}nt\b|\bpregnat\w*|trimester|expecting a baby|\b\d{1,2}\s*weeks? (pregnant|gestation)|trying to conceive")
 _BREASTFEEDING = _rx(r"breast[- ]?fe\w*|nursing|lactat\w*")
 
 
@@ -184,6 +184,7 @@ class Query:
     medical: bool
     non_medical_cue: bool
     followup_like: bool
+    background_drugs: tuple[str, ...] = ()  # drugs the person already takes
     cue_strength: str = "specific"  # "none": a default facet; "generic": only a broad "treat/help" cue
     unknown_drug: bool = False  # a drug-shaped word that no monograph recognised
     tokens: tuple[str, ...] = field(default=())
@@ -260,6 +261,21 @@ def name_drugs(text: str, tokens: list[str], names: list[NameMatch], generic: di
     return text
 
 
+_ON = frozenset({"on", "taking", "takes", "using", "uses"})
+
+
+def background_drugs(tokens: list[str], names: list[NameMatch]) -> tuple[str, ...]:
+    """Drugs the person is already on ('on sertraline', 'taking my warfarin'), as topic ids."""
+    out = []
+    for m in names:
+        if m.kind != "drug":
+            continue
+        before = tokens[max(0, m.start - 2) : m.start]
+        if before and (before[-1] in _ON or (len(before) == 2 and before[0] in _ON and before[1] in ("my", "his", "her"))):
+            out.append(m.topic_id)
+    return tuple(dict.fromkeys(out))
+
+
 def normalize_question(text: str) -> str:
     """The clean form of a question: shorthand expanded, capitalised, ending in '?'."""
     out = expand_abbreviations(text).strip()
@@ -311,6 +327,9 @@ def understand(question: str, vocab: Vocabulary) -> Query:
     if facet == "comparison" and len({m.topic_id for m in names}) < 2 and not re.search(r"\bvs\.?\b|versus|compar|differ|same", masked):
         facet = classify_facet(re.sub(r"\bor\b", " ", masked)) or "management"
     drug_names = {m.topic_id for m in names if m.kind == "drug"}
+    background = background_drugs(tokens, names)
+    if len(drug_names) >= 2 and background and facet in ("management", "definition", "contraindications", "dosing"):
+        facet = "interactions"  # "I'm on sertraline, can I still use Imitrex?"
     if len(drug_names) >= 2 and facet not in ("interactions", "switching", "comparison"):
         if re.search(r"\bor\b|\bwhich\b", masked):
             facet = "comparison"
@@ -336,6 +355,7 @@ def understand(question: str, vocab: Vocabulary) -> Query:
         medical=medical,
         non_medical_cue=looks_non_medical(text) or not content,
         followup_like=followup_like,
+        background_drugs=background,
         cue_strength=cue_strength if facet in ("management", "definition") else "specific",
         unknown_drug=not any(m.kind == "drug" for m in names) and bool(_DRUG_SHAPE.search(expanded)),
         tokens=tuple(tokens),
