@@ -194,7 +194,10 @@ class Composer:
         return [f for f in out if f != facet]
 
     def comparison_sections(self, topic: Topic, seen: set[int]) -> list[AnswerSection]:
-        out = [AnswerSection(heading=topic.title, facet="comparison", bullets=[self.bullet(topic, topic.bottom_line["default"], "bottom_line")])]
+        out = []
+        if topic is not self.route.primary:  # the primary's summary is already the answer's bottom line
+            out.append(AnswerSection(heading=topic.title, facet="comparison",
+                                     bullets=[self.bullet(topic, topic.bottom_line["default"], "bottom_line")]))
         for facet in COMPARISON_FACETS:
             for section in topic.sections_for(facet)[:1]:
                 if id(section) in seen or not aud.keeps_facet(facet, self.audience, "comparison"):
