@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,36 +72,46 @@ def review_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator:
+def in_browser(base_url: str, scenario) -> None:
+    """Runs ``scenario(new_page)`` with its own Chromium, in a thread of its own.
+
+    Playwright's sync API allows one instance per thread, and tests/web/test_browser.py keeps one open
+    for the whole session; a separate thread keeps the two apart. Failures are re-raised here.
+    """
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not found: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    failure: list[BaseException] = []
 
+    def run() -> None:
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
-@pytest.fixture
-def new_page(chromium, review_server):
-    """Opens pages in fresh browser contexts (separate cookies: a reader, a reviewer, an editor)."""
-    contexts = []
+                def new_page():
+                    context = browser.new_context(base_url=base_url, viewport={"width": 1100, "height": 900})
+                    pg = context.new_page()
+                    pg.set_default_timeout(15_000)
+                    pg.problems = []
+                    pg.on("console", lambda m: pg.problems.append(m.text) if m.type == "error" else None)
+                    pg.on("pageerror", lambda e: pg.problems.append(str(e)))
+                    return pg
 
-    def make():
-        context = chromium.new_context(base_url=review_server, viewport={"width": 1100, "height": 900})
-        contexts.append(context)
-        pg = context.new_page()
-        pg.set_default_timeout(15_000)
-        pg.problems = []
-        pg.on("console", lambda m: pg.problems.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda e: pg.problems.append(str(e)))
-        return pg
+                try:
+                    scenario(new_page)
+                finally:
+                    browser.close()
+        except BaseException as exc:  # handed to the test's own thread
+            failure.append(exc)
 
-    yield make
-    for context in contexts:
-        context.close()
+    thread = threading.Thread(target=run, name="playwright")
+    thread.start()
+    thread.join(timeout=300)
+    if thread.is_alive():
+        pytest.fail("the browser scenario did not finish within 300 s")
+    if failure:
+        raise failure[0]
 
 
 def _login(page, role: str, password: str = PASSWORD) -> None:
@@ -119,7 +130,11 @@ def _ask(page, question: str) -> str:
     return page.url
 
 
-def test_login_refuses_a_wrong_password_then_lets_the_reviewer_in(new_page):
+def test_login_refuses_a_wrong_password_then_lets_the_reviewer_in(review_server):
+    in_browser(review_server, _login_scenario)
+
+
+def _login_scenario(new_page) -> None:
     page = new_page()
     _login(page, "reviewer", password="not the password")
     assert "Wrong email or password" in page.inner_text(".form-error")
@@ -135,7 +150,11 @@ def test_login_refuses_a_wrong_password_then_lets_the_reviewer_in(new_page):
     assert [p for p in page.problems if "status of 401" not in p] == []  # the wrong password's 401 is expected
 
 
-def test_review_edit_approve_and_the_banner_disappears(new_page):
+def test_review_edit_approve_and_the_banner_disappears(review_server):
+    in_browser(review_server, _review_scenario)
+
+
+def _review_scenario(new_page) -> None:
     reader = new_page()
     public_url = _ask(reader, QUESTION)
     assert reader.is_visible(".banner")
