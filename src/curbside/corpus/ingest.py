@@ -28,7 +28,7 @@ from curbside.corpus.model import index_text
 from curbside.errors import NotFound, UsageError
 from curbside.index import store
 from curbside.index.cache import EmbeddingCache, content_key
-from curbside.index.dense import DENSE_DIR, VECTORS_FILE
+from curbside.index.dense import DENSE_DIR, build_dense
 from curbside.index.embed import Embedder, load_embedder
 from curbside.index.lexical import LEXICAL_DIR, build_lexical
 
@@ -241,8 +241,7 @@ def _rebuild(
     dense_meta = None
     if embedder is not None and passages:
         vectors, report.embedded, report.reused_vectors = _vectors(texts, embedder, root, progress)
-        (build / DENSE_DIR).mkdir()
-        np.save(build / DENSE_DIR / VECTORS_FILE, vectors)
+        build_dense(vectors, build / DENSE_DIR)
         dense_meta = {"model_id": embedder.model_id, "dim": int(embedder.dim)}
         report.dense = True
     timings["embed"] = time.perf_counter() - t

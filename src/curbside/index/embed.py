@@ -81,6 +81,9 @@ class OnnxEmbedder:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
+        # No busy-waiting between ops: on a small, shared machine spinning threads steal the cores that
+        # the other thread (or process) needs, and single-query latency doubles under load.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
         return cls(session, tokenizer)
 

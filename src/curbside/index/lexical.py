@@ -66,14 +66,16 @@ class LexicalIndex:
         return top_k(self.scores(query), k)
 
 
-def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of the ``k`` highest positive scores, best first (ties by row for determinism)."""
+def top_k(scores: np.ndarray, k: int, positive: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the ``k`` highest (positive, unless told) scores, best first (ties by row)."""
     k = min(k, len(scores))
     if k <= 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
     order = np.lexsort((part, -scores[part]))
     rows = part[order]
+    if not positive:
+        return rows.astype(np.int64), scores[rows].astype(np.float32)
     keep = scores[rows] > 0
     return rows[keep].astype(np.int64), scores[rows][keep].astype(np.float32)
 
