@@ -129,3 +129,13 @@ def test_question_for_slug_finds_the_first_askers_question(service):
     answer = service.ask(HTN)
     assert service.question_for_slug(answer.slug) == HTN
     assert service.question_for_slug("no-such-slug") is None
+
+
+def test_recheck_all_reasks_approved_articles(service, db):
+    reviewer = users(db)["reviewer"]
+    first = service.ask(HTN)
+    workflow.approve(db, account=reviewer, article_id=first.review.article_id, version=1)
+    assert service.recheck_all().invalidated == []
+    service.engine.changed["hypertension"] = "abcdefabcdef"
+    result = service.recheck_all()
+    assert (result.checked, result.invalidated) == (1, [first.review.article_id])

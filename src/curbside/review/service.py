@@ -165,6 +165,19 @@ class ReviewService:
                              to_status="under_review", detail="knowledge-base topic changed: " + ", ".join(stale))
         return SourceCheck(checked=len(approved), invalidated=invalidated)
 
+    def recheck_all(self) -> SourceCheck:
+        """Asks every approved article's question again, so any changed source (a topic, or an imported
+        document re-ingested with other text) sends it back to review now rather than at the next reader."""
+        with self.db.transaction() as s:
+            approved = [(a.id, a.question, a.audience) for a in articles.list_articles(s, status="approved",
+                                                                                     limit=1_000_000)]
+        invalidated = []
+        for article_id, question, audience in approved:
+            answer = self.ask(question, audience=audience)
+            if answer.review.article_id == article_id and answer.review.status != "approved":
+                invalidated.append(article_id)
+        return SourceCheck(checked=len(approved), invalidated=invalidated)
+
 
 def current_topic_hashes(engine: Any) -> dict[str, str]:
     """topic id -> content hash for the engine's loaded knowledge base."""

@@ -91,6 +91,22 @@ def register(app: typer.Typer) -> None:
         tmp.replace(file)
         typer.echo(f"wrote {len(lines)} audit entries to {file}", err=True)
 
+    @db_app.command("recheck")
+    def db_recheck() -> None:
+        """Re-ask every approved article; those whose cited topics or documents changed go back to review."""
+        from curbside.config import get_settings
+        from curbside.engine import get_engine
+        from curbside.review.service import ReviewService
+
+        try:
+            db = _db()
+            db.upgrade()
+            result = ReviewService(db, get_engine(get_settings())).recheck_all()
+        except CurbsideError as exc:
+            _fail(exc)
+        typer.echo(f"checked {result.checked} approved articles; {len(result.invalidated)} went back to review"
+                   + (f": {', '.join(map(str, result.invalidated))}" if result.invalidated else ""))
+
     @app.command("backup")
     def backup_cmd(file: Annotated[Path, typer.Argument(help="The backup file to write (.zip)")]) -> None:
         """Back up the database and the data directory into one file."""

@@ -151,17 +151,3 @@ def _store_error(exc: SQLAlchemyError) -> CurbsideError:
         return StoreError(f"the database is not available: {str(exc.orig).splitlines()[0] if exc.orig else exc}")
     return StoreError(f"database error: {type(exc).__name__}")
 
-
-_databases: dict[str, Database] = {}
-_databases_lock = threading.Lock()
-
-
-def get_database(settings: Settings | None = None) -> Database:
-    """The migrated database for these settings, opened once per process."""
-    url = database_url(settings or get_settings())
-    with _databases_lock:
-        db = _databases.get(url)
-        if db is None:
-            db = _databases[url] = Database(url)
-            db.upgrade()
-        return db
