@@ -184,3 +184,23 @@ def test_production_refuses_the_default_secret(db, engine, tmp_path):
     app.state.review = app.state.engine = ReviewService(db, engine)
     with pytest.raises(UsageError, match="CURBSIDE_WEB__SECRET_KEY"), TestClient(app):
         pass
+
+
+def test_out_of_range_numbers_and_nul_bytes_are_4xx_not_500(client):
+    login(client, "reviewer")
+    assert client.get("/review/articles/99999999999999999999").status_code == 422
+    assert client.get("/review/articles/1/diff?old=1&new=99999999999999999999").status_code == 422
+    r = client.post("/api/v1/answers", json={"question": "first-line treatment for hypertension\x00?"})
+    assert r.status_code == 200 and r.json()["review"]["article_id"]
+    article = r.json()["review"]["article_id"]
+    token = csrf(client, f"/review/articles/{article}/edit")
+    r = client.post(f"/review/articles/{article}/edit",
+                    data={"version": "1", "csrf_token": token, "bottom_line": "Nul\x00 byte", "comment": "c\x00"})
+    assert r.status_code == 303
+    r = client.post(f"/review/articles/{article}/approve",
+                    data={"version": "99999999999999999999", "csrf_token": token})
+    assert r.status_code == 422
+    client.post("/logout", data={"csrf_token": csrf(client, "/review")})
+    r = client.post("/login", data={"email": "a\x00@example.org", "password": "x\x00",
+                                    "csrf_token": csrf(client, "/login")})
+    assert r.status_code == 401

@@ -20,6 +20,7 @@ from curbside.answer.verify import problems
 from curbside.errors import UsageError
 
 MAX_TEXT = 2000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def parse_citations(value: str, *, where: str = "citations") -> list[int]:
@@ -40,7 +41,7 @@ def _statement(form: Mapping[str, str], field: str, where: str, n_refs: int, old
     text = form.get(field, old_text)
     cites_raw = form.get(f"{field}_cites")
     cites = old_cites if cites_raw is None else parse_citations(cites_raw, where=where)
-    text = " ".join(str(text).split())
+    text = " ".join(_CONTROL.sub(" ", str(text)).split())
     if not text and not cites:
         return None
     if not text:

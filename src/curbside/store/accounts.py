@@ -7,19 +7,19 @@ import datetime as dt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from curbside.store.models import LoginSession, User, utcnow
+from curbside.store.models import LoginSession, User, no_nul, utcnow
 
 ROLES = ("reviewer", "editor", "admin")
 
 
 def get_user_by_email(session: Session, *, email: str) -> User | None:
     """The user with this email (case-insensitive), or None."""
-    return session.scalar(select(User).where(User.email == email.strip().lower()))
+    return session.scalar(select(User).where(User.email == no_nul(email.strip().lower())))
 
 
 def create_user(session: Session, *, email: str, password_hash: str, role: str) -> User:
     """A new active user."""
-    user = User(email=email.strip().lower(), password_hash=password_hash, role=role, active=True, failed_logins=0,
+    user = User(email=no_nul(email.strip().lower()), password_hash=password_hash, role=role, active=True, failed_logins=0,
                 created_at=utcnow())
     session.add(user)
     session.flush()

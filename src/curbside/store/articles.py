@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from curbside.errors import NotFound
-from curbside.store.models import Article, ArticleVersion, utcnow
+from curbside.store.models import Article, ArticleVersion, no_nul, utcnow
 
 
 def get_article(session: Session, *, article_id: int, for_update: bool = False) -> Article:
@@ -25,19 +25,20 @@ def get_article(session: Session, *, article_id: int, for_update: bool = False) 
 
 def find_article(session: Session, *, key: str) -> Article | None:
     """The article for an equivalence key, or None."""
-    return session.scalar(select(Article).where(Article.key == key))
+    return session.scalar(select(Article).where(Article.key == no_nul(key)))
 
 
 def find_article_by_slug(session: Session, *, slug: str) -> Article | None:
     """The oldest article first asked at this slug, or None."""
-    return session.scalar(select(Article).where(Article.slug == slug).order_by(Article.id).limit(1))
+    return session.scalar(select(Article).where(Article.slug == no_nul(slug)).order_by(Article.id).limit(1))
 
 
 def create_article(session: Session, *, key: str, slug: str, question: str, title: str, audience: str,
                    status: str = "submitted") -> Article:
     """A new article (no versions yet)."""
     now = utcnow()
-    article = Article(key=key, slug=slug[:200], question=question, title=title, audience=audience, status=status,
+    article = Article(key=no_nul(key), slug=no_nul(slug[:200]), question=no_nul(question), title=no_nul(title),
+                      audience=audience, status=status,
                       created_at=now, updated_at=now)
     session.add(article)
     session.flush()
@@ -50,8 +51,8 @@ def add_version(session: Session, *, article: Article, answer_json: str, author:
     number = (session.scalar(select(func.max(ArticleVersion.number)).where(ArticleVersion.article_id == article.id))
               or 0) + 1
     at = at or utcnow()
-    version = ArticleVersion(article_id=article.id, number=number, answer_json=answer_json, author=author,
-                             sources=json.dumps(sorted(sources)), note=note, created_at=at)
+    version = ArticleVersion(article_id=article.id, number=number, answer_json=no_nul(answer_json), author=no_nul(author),
+                             sources=json.dumps(sorted(sources)), note=no_nul(note), created_at=at)
     session.add(version)
     article.updated_at = at
     session.flush()

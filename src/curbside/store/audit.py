@@ -10,15 +10,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from curbside.store.models import AuditEntry, utcnow
+from curbside.store.models import AuditEntry, no_nul, utcnow
 
 
 def record(session: Session, *, actor: str, action: str, article_id: int | None = None,
            from_version: int | None = None, to_version: int | None = None, from_status: str | None = None,
            to_status: str | None = None, detail: str | None = None) -> AuditEntry:
     """Appends one entry."""
-    entry = AuditEntry(at=utcnow(), actor=actor, action=action, article_id=article_id, from_version=from_version,
-                       to_version=to_version, from_status=from_status, to_status=to_status, detail=detail)
+    entry = AuditEntry(at=utcnow(), actor=no_nul(actor), action=action, article_id=article_id,
+                       from_version=from_version, to_version=to_version, from_status=from_status, to_status=to_status,
+                       detail=no_nul(detail))
     session.add(entry)
     session.flush()
     return entry

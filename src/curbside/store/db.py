@@ -141,7 +141,10 @@ def _sqlite_begin_immediate(conn) -> None:
 
 
 def _store_error(exc: SQLAlchemyError) -> CurbsideError:
-    from sqlalchemy.exc import IntegrityError, OperationalError
+    from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+
+    if isinstance(exc, DataError):  # a value the column cannot hold (too long, out of range)
+        return UsageError("the input cannot be stored: a value is too long or out of range")
 
     if isinstance(exc, IntegrityError):
         from curbside.errors import Conflict

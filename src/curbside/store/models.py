@@ -26,6 +26,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def no_nul(text: str | None) -> str | None:
+    """``text`` without NUL characters, which PostgreSQL cannot store in text columns."""
+    return text.replace("\x00", "") if text else text
+
+
 class UTCDateTime(TypeDecorator):
     """A timestamp stored as UTC and always read back timezone-aware (SQLite drops the zone)."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from curbside.errors import PermissionDenied, UsageError
@@ -19,7 +19,10 @@ router = APIRouter(prefix="/review", include_in_schema=False)
 
 Status = Annotated[str | None, Query(pattern="^(submitted|under_review|changes_requested|approved)$")]
 Comment = Annotated[str, Form(max_length=workflow.MAX_COMMENT)]
-VersionField = Annotated[int, Form(ge=1)]
+_MAX_ID = 2**31 - 1  # the database's integer range
+ArticleId = Annotated[int, Path(ge=1, le=_MAX_ID)]
+VersionField = Annotated[int, Form(ge=1, le=_MAX_ID)]
+VersionQuery = Annotated[int, Query(ge=1, le=_MAX_ID)]
 
 
 def _render(request: Request, name: str, context: dict, status_code: int = 200) -> Response:
@@ -41,15 +44,15 @@ def review_queue(request: Request, account: SignedIn, service: ReviewDep, status
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse, name="review_article")
-def review_article(request: Request, article_id: int, account: SignedIn, service: ReviewDep,
+def review_article(request: Request, article_id: ArticleId, account: SignedIn, service: ReviewDep,
                    done: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     view = queries.article_view(service.db, article_id=article_id)
     return _render(request, "review/article.html", {"account": account, "view": view, "done": done})
 
 
 @router.get("/articles/{article_id}/diff", response_class=HTMLResponse)
-def review_diff(request: Request, article_id: int, account: SignedIn, service: ReviewDep,
-                old: Annotated[int, Query(ge=1)], new: Annotated[int, Query(ge=1)]) -> Response:
+def review_diff(request: Request, article_id: ArticleId, account: SignedIn, service: ReviewDep,
+                old: VersionQuery, new: VersionQuery) -> Response:
     lines = queries.version_diff(service.db, article_id=article_id, old=old, new=new)
     view = queries.article_view(service.db, article_id=article_id)
     return _render(request, "review/diff.html", {"account": account, "view": view, "lines": lines, "old": old,
@@ -57,7 +60,7 @@ def review_diff(request: Request, article_id: int, account: SignedIn, service: R
 
 
 @router.get("/articles/{article_id}/edit", response_class=HTMLResponse)
-def edit_page(request: Request, article_id: int, account: SignedIn, service: ReviewDep) -> Response:
+def edit_page(request: Request, article_id: ArticleId, account: SignedIn, service: ReviewDep) -> Response:
     if not account.can_edit:
         raise PermissionDenied("only editors and reviewers can edit articles")
     view = queries.article_view(service.db, article_id=article_id)
@@ -65,12 +68,12 @@ def edit_page(request: Request, article_id: int, account: SignedIn, service: Rev
 
 
 @router.post("/articles/{article_id}/edit", dependencies=[CsrfProtected])
-async def edit_save(request: Request, article_id: int, account: SignedIn, service: ReviewDep) -> Response:
+async def edit_save(request: Request, article_id: ArticleId, account: SignedIn, service: ReviewDep) -> Response:
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    try:
-        version = int(form.get("version", ""))
-    except ValueError:
-        raise UsageError("the form does not say which version it edits") from None
+    version = form.get("version", "")
+    if not version.isdigit() or not 1 <= int(version) <= _MAX_ID:
+        raise UsageError("the form does not say which version it edits")
+    version = int(version)
     try:
         workflow.edit(service.db, account=account, article_id=article_id, version=version, form=form,
                       comment=form.get("comment"))
@@ -82,26 +85,26 @@ async def edit_save(request: Request, article_id: int, account: SignedIn, servic
 
 
 @router.post("/articles/{article_id}/start", dependencies=[CsrfProtected])
-def start(article_id: int, account: SignedIn, service: ReviewDep) -> Response:
+def start(article_id: ArticleId, account: SignedIn, service: ReviewDep) -> Response:
     workflow.start_review(service.db, account=account, article_id=article_id)
     return _back(article_id, "started")
 
 
 @router.post("/articles/{article_id}/submit", dependencies=[CsrfProtected])
-def submit(article_id: int, account: SignedIn, service: ReviewDep, comment: Comment = "") -> Response:
+def submit(article_id: ArticleId, account: SignedIn, service: ReviewDep, comment: Comment = "") -> Response:
     workflow.submit(service.db, account=account, article_id=article_id, comment=comment)
     return _back(article_id, "submitted")
 
 
 @router.post("/articles/{article_id}/approve", dependencies=[CsrfProtected])
-def approve(article_id: int, account: SignedIn, service: ReviewDep, version: VersionField,
+def approve(article_id: ArticleId, account: SignedIn, service: ReviewDep, version: VersionField,
             comment: Comment = "") -> Response:
     workflow.approve(service.db, account=account, article_id=article_id, version=version, comment=comment)
     return _back(article_id, "approved")
 
 
 @router.post("/articles/{article_id}/request-changes", dependencies=[CsrfProtected])
-def request_changes(article_id: int, account: SignedIn, service: ReviewDep, version: VersionField,
+def request_changes(article_id: ArticleId, account: SignedIn, service: ReviewDep, version: VersionField,
                     comment: Comment = "") -> Response:
     workflow.request_changes(service.db, account=account, article_id=article_id, version=version, comment=comment)
     return _back(article_id, "changes-requested")
