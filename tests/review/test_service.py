@@ -139,3 +139,12 @@ def test_recheck_all_reasks_approved_articles(service, db):
     service.engine.changed["hypertension"] = "abcdefabcdef"
     result = service.recheck_all()
     assert (result.checked, result.invalidated) == (1, [first.review.article_id])
+
+
+def test_an_unreachable_database_still_answers_unreviewed(engine, caplog):
+    from curbside.store.db import Database
+
+    service = ReviewService(Database("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"), engine)
+    answer = service.ask(HTN)
+    assert answer.review.status == "submitted" and answer.review.article_id is None
+    assert "article store unavailable" in caplog.text

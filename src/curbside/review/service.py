@@ -11,6 +11,7 @@ the engine's place (``curbside.web.deps.AnswerEngine``).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,8 +22,10 @@ from curbside.errors import Conflict
 from curbside.review.keys import equivalence_key, should_store
 from curbside.review.sources import fingerprint, topic_versions
 from curbside.store import articles, audit
-from curbside.store.db import Database
+from curbside.store.db import Database, StoreError
 from curbside.store.models import Article, ArticleVersion
+
+log = logging.getLogger(__name__)
 
 ENGINE = "engine"  # the author of generated versions and the actor of automatic changes
 
@@ -85,11 +88,16 @@ class ReviewService:
         answer = self.engine.ask(question, audience=audience, thread_id=thread_id)
         if not should_store(answer):
             return answer
-        self.ready()
         try:
-            return self._through_article(answer)
-        except Conflict:  # another process created the same article at the same moment: use theirs
-            return self._through_article(answer)
+            self.ready()
+            try:
+                return self._through_article(answer)
+            except Conflict:  # another process created the same article at the same moment: use theirs
+                return self._through_article(answer)
+        except StoreError as exc:
+            # The answer is still worth giving: unreviewed, with the pending-review banner, as the engine made it.
+            log.warning("article store unavailable, answering without it: %s", exc.message)
+            return answer
 
     def topics(self) -> list[dict[str, Any]]:
         """The knowledge base's topics (from the engine)."""
