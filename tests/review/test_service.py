@@ -148,3 +148,26 @@ def test_an_unreachable_database_still_answers_unreviewed(engine, caplog):
     answer = service.ask(HTN)
     assert answer.review.status == "submitted" and answer.review.article_id is None
     assert "article store unavailable" in caplog.text
+
+
+def test_concurrent_first_asks_make_exactly_one_article(db, engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    answer = engine.ask(HTN)
+
+    class Fixed:
+        def ask(self, question, audience="clinician", thread_id=None):
+            return answer
+
+        def topics(self):
+            return []
+
+    service = ReviewService(db, Fixed())
+    service.ready()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: service.ask(HTN), range(16)))
+    assert len({r.review.article_id for r in results}) == 1
+    with db.transaction() as s:
+        (article,) = articles.list_articles(s)
+        assert len(articles.list_versions(s, article_id=article.id)) == 1
+        assert [e.action for e in audit.entries(s)] == ["created"]

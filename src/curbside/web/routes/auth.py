@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from curbside.errors import PermissionDenied, UsageError
 from curbside.review import accounts
 from curbside.review.accounts import Account, LoginFailed
+from curbside.web.deps import RateLimit
 
 router = APIRouter(include_in_schema=False)
 
@@ -174,7 +175,7 @@ def login_page(request: Request, account: MaybeAccount, next: str | None = None)
     return set_csrf_cookie(request, response)
 
 
-@router.post("/login", dependencies=[CsrfProtected])
+@router.post("/login", dependencies=[RateLimit, CsrfProtected])
 async def login(
     request: Request, service: ReviewDep,
     email: Annotated[str, Form(max_length=254)] = "", password: Annotated[str, Form(max_length=1000)] = "",
