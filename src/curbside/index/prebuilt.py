@@ -3,7 +3,7 @@
     python -m curbside.index.prebuilt ../shared/data/medquad/medquad.jsonl.gz [--work DIR]
 
 It imports and cuts MedQuAD exactly as ``curbside ingest medquad`` does, embeds every passage with the
-real model (about 10 minutes on 2 cores; resumable: work is flushed to DIR every 1,024 passages), and
+real model (11 to 19 minutes on 2 cores; resumable: work is flushed to DIR every 1,024 passages), and
 writes one shard holding exactly the vectors of the current MedQuAD passages. With the shard installed a
 first ``curbside ingest medquad`` only looks vectors up by content hash; a passage whose text (or the
 chunker) changed misses the cache and is embedded at ingest time, so a stale shard costs time, never
