@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from curbside.answer.from_corpus import HEADINGS, compose_from_corpus
@@ -31,7 +33,8 @@ def searcher(tmp_path_factory) -> CorpusSearcher:
 
 
 def _normalise(text: str) -> str:
-    return " ".join(text.replace("- ", " ").split())
+    """The words of a text in order: a list joined to its lead-in keeps the source's words and order."""
+    return " ".join(re.findall(r"\w+", text))
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
@@ -51,7 +54,7 @@ def test_every_bullet_cites_the_document_its_sentence_came_from(searcher, questi
             ref = by_number[bullet.citations[0]]
             hit = passages[bullet.claim_id]
             assert ref.source_id == hit.doc_id  # cited to its own document, never another
-            assert _normalise(bullet.text) in _normalise(hit.text)  # extractive
+            assert _normalise(bullet.text) in _normalise(hit.text)  # extractive: the source's words, in order
             if ref.n not in seen_order:
                 seen_order.append(ref.n)
     assert seen_order == sorted(seen_order)  # numbered in order of first use
@@ -86,3 +89,10 @@ def test_folder_documents_are_cited_with_their_own_metadata(searcher):
     sections, refs = compose_from_corpus(question, searcher.search(question, k=8))
     clinic = [r for r in refs if r.source_id == "clinic:gout-flares.md"]
     assert clinic and clinic[0].publisher == "Example Rheumatology Clinic" and clinic[0].year == 2024
+
+
+def test_a_list_is_joined_to_its_lead_in():
+    from curbside.answer.from_corpus import _sentences
+
+    text = "Symptoms vary.\nSigns in children can include\n- abdominal bloating - chronic diarrhea\nShort"
+    assert _sentences(text) == ["Signs in children can include: abdominal bloating, chronic diarrhea."]

@@ -128,14 +128,42 @@ def _about(q_stems: set[str], topic: set[str], title: set[str], text: set[str]) 
 
 
 def _sentences(text: str) -> list[str]:
-    out = []
-    for start, end in sentence_spans(text):
-        s = re.sub(r"^(?:[-•*]|->|→)\s*", "", text[start:end]).strip()
-        s = " ".join(s.split())
-        if not (_MIN_CHARS <= len(s) <= _MAX_CHARS) or not re.search(r"[.!)]$", s) or s.count("(") != s.count(")"):
-            continue  # headings, questions, lead-ins and fragments do not stand alone
-        out.append(s)
+    """The passage's statements that stand alone, in order: whole sentences, and a list with its lead-in
+    ("... can include" + "- a - b - c") joined as "... can include: a, b, c." (same words, same order)."""
+    out: list[str] = []
+    lead: str | None = None
+    items: list[str] = []
+
+    def flush() -> None:
+        nonlocal lead, items
+        if lead and items:
+            joined = f"{lead.rstrip(':').rstrip()}: {', '.join(i.rstrip('.;,') for i in items)}."
+            if len(joined) <= _MAX_CHARS:
+                out.append(joined)
+        elif items:
+            out.extend(i for i in items if _standalone(i))
+        lead, items = None, []
+
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if re.match(r"^(?:[-•*]|->|→)\s", line):
+            items.extend(i.strip() for i in re.split(r"\s+-\s+", re.sub(r"^(?:[-•*]|->|→)\s*", "", line)) if i.strip())
+            continue
+        flush()
+        spans = sentence_spans(line)
+        for n, (start, end) in enumerate(spans):
+            sentence = line[start:end]
+            if n == len(spans) - 1 and not re.search(r"[.!?)]$", sentence) and len(sentence) >= _MIN_CHARS:
+                lead = sentence  # a lead-in: the list on the next line completes it
+            elif _standalone(sentence):
+                out.append(sentence)
+    flush()
     return out
+
+
+def _standalone(s: str) -> bool:
+    """Headings, questions, lead-ins and fragments do not stand alone."""
+    return _MIN_CHARS <= len(s) <= _MAX_CHARS and bool(re.search(r"[.!)]$", s)) and s.count("(") == s.count(")")
 
 
 def _sentence_facet(text: str, hit: Hit) -> str:
