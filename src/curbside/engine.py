@@ -25,7 +25,7 @@ from curbside.answer.compose import compose_answer
 from curbside.answer.history import QuestionHistory
 from curbside.answer.model import AUDIENCES, Answer, Review, SearchedNote
 from curbside.answer.related import related_questions
-from curbside.answer.retrieve import CONSTRAINT_TOPICS, Route, TopicIndex, available_facet, route
+from curbside.answer.retrieve import CONSTRAINT_TOPICS, DRUG_FACETS, Route, TopicIndex, available_facet, route
 from curbside.answer.text import clean_text, slugify
 from curbside.answer.threads import Thread, ThreadStore, Turn
 from curbside.answer.understand import Query, classify_facet, understand
@@ -38,7 +38,7 @@ from curbside.knowledge.loader import KnowledgeBase, load_knowledge_base
 log = logging.getLogger(__name__)
 
 # Words that point back to the thread's subject.
-_POINTS_BACK = re.compile(r"\b(it|it's|its|that|this|these|those|them|they|he|she|him|her|his)\b", re.IGNORECASE)
+_POINTS_BACK = re.compile(r"\b(it|it's|its|that|this|these|those|them|they)\b", re.IGNORECASE)
 
 
 class Engine:
@@ -148,14 +148,19 @@ class Engine:
         subjects = [m for m in others if m.topic_id not in CONSTRAINT_TOPICS]
         if not subjects:  # only a constraint named: "and with kidney disease?" vs "How is CKD staged?"
             return query.followup_like or query.facet not in ("definition", "causes", "symptoms", "diagnosis")
-        # A drug or condition of the thread's own world, pointed at with a pronoun:
-        # "Should I treat it with levothyroxine?" in a hypothyroidism thread.
-        if _POINTS_BACK.search(query.text):
-            def related(tid: str) -> bool:
-                other = self.kb.get(tid)
-                return tid in topic.related_topics or (other is not None and topic.id in other.related_topics)
-            return all(related(m.topic_id) for m in subjects)
-        return False
+        # A drug of the condition's own treatment, asked about as part of the condition's care
+        # ("HbA1c still high on metformin, what do I add?" in a diabetes thread), or anything related
+        # pointed at with "it" ("Should I treat it with levothyroxine?"), keeps the thread's topic;
+        # asking about the drug itself ("side effects of nitrofurantoin?") moves to the drug.
+        def related(tid: str) -> bool:
+            other = self.kb.get(tid)
+            return tid in topic.related_topics or (other is not None and topic.id in other.related_topics)
+
+        if not all(related(m.topic_id) for m in subjects):
+            return False
+        if topic.kind == "condition" and all(m.kind == "drug" for m in subjects):
+            return query.facet not in DRUG_FACETS
+        return bool(_POINTS_BACK.search(query.text))
 
     def _answer(self, query: Query, routed: Route, audience: str) -> Answer:
         slug = slugify(query.normalized)
