@@ -61,3 +61,16 @@ def test_empty_and_unknown_queries(built, hashing):
     assert searcher.search("zzzqqq xyzzy", mode="lexical") == []
     with pytest.raises(ValueError):
         searcher.search("gout", mode="fuzzy")
+
+
+def test_is_current_turns_false_after_a_new_generation(tmp_path, hashing):
+    from curbside.corpus.ingest import ingest
+    from tests.corpus.conftest import DATA, folder_spec, jsonl_spec
+
+    settings = Settings(data_dir=tmp_path)
+    ingest(jsonl_spec(DATA / "sample.jsonl"), settings, embedder=hashing)
+    searcher = CorpusSearcher.open(settings, embedder=hashing)
+    assert searcher.is_current(settings)
+    ingest(folder_spec(DATA / "folder"), settings, embedder=hashing)
+    assert not searcher.is_current(settings)
+    assert searcher.search("salt blood pressure", k=1, mode="lexical")  # the old one still reads

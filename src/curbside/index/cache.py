@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 
 PACKAGED_DIR = Path(__file__).parent / "data"
+#: More shard files than this in the cache folder are merged into one after a flush.
+MAX_SHARDS = 16
 
 
 def content_key(model_id: str, text: str) -> bytes:
@@ -90,7 +92,32 @@ class EmbeddingCache:
         final = self.folder / f"emb-{_safe(self.model_id)}-{name}.npz"
         write_npz_atomic(final, keys=keys, vectors=vecs)
         self._pending_keys, self._pending_vecs = [], []
+        shards = sorted(self.folder.glob(f"emb-{_safe(self.model_id)}-*.npz"))
+        if len(shards) > MAX_SHARDS:
+            final = self._compact(shards)
         return final
+
+    def _compact(self, shards: list[Path]) -> Path:
+        """Merge shard files into one (written first, then the old ones removed: a crash loses nothing)."""
+        keys, vecs = [], []
+        for path in shards:
+            try:
+                with np.load(path) as data:
+                    keys.append(np.asarray(data["keys"], dtype=np.uint8))
+                    vecs.append(np.asarray(data["vectors"], dtype=np.float16))
+            except (OSError, ValueError, KeyError):
+                continue
+        all_keys = np.concatenate(keys)
+        _, first = np.unique(all_keys, axis=0, return_index=True)
+        first.sort()
+        merged_keys, merged_vecs = all_keys[first], np.concatenate(vecs)[first]
+        name = hashlib.sha256(merged_keys.tobytes()).hexdigest()[:16]
+        merged = self.folder / f"emb-{_safe(self.model_id)}-{name}.npz"
+        write_npz_atomic(merged, keys=merged_keys, vectors=merged_vecs)
+        for path in shards:
+            if path != merged:
+                path.unlink(missing_ok=True)
+        return merged
 
 
 def write_npz_atomic(path: Path, **arrays: np.ndarray) -> None:

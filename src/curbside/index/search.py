@@ -82,6 +82,11 @@ class CorpusSearcher:
     def __len__(self) -> int:
         return len(self.passages)
 
+    def is_current(self, settings: Settings | None = None) -> bool:
+        """Whether this searcher still reads the current generation (a long-lived server reopens if not)."""
+        settings = settings or get_settings()
+        return current_generation(corpus_dir(settings.data_dir)) == self.generation
+
     @property
     def sources(self) -> dict[str, dict]:
         """The ingested collections, by name (kind, origin, counts)."""
