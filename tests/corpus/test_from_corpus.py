@@ -96,3 +96,19 @@ def test_a_list_is_joined_to_its_lead_in():
 
     text = "Symptoms vary.\nSigns in children can include\n- abdominal bloating - chronic diarrhea\nShort"
     assert _sentences(text) == ["Signs in children can include: abdominal bloating, chronic diarrhea."]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Attacks Usually Start at Night Gout is a form of arthritis.", "Gout is a form of arthritis."),
+        ("Seeing a Specialist Your doctor may refer you.", "Your doctor may refer you."),
+        ("Gout is a form of arthritis.", "Gout is a form of arthritis."),
+        ("The National Institute on Aging supports research.", "The National Institute on Aging supports research."),
+        ("For African Americans, stroke is more common.", "For African Americans, stroke is more common."),
+    ],
+)
+def test_run_in_headings_are_cut_off(sentence, expected):
+    from curbside.answer.from_corpus import strip_run_in_heading
+
+    assert strip_run_in_heading(sentence) == expected

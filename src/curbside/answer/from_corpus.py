@@ -96,7 +96,7 @@ def compose_from_corpus(
         title_stems = set(tokenize(hit.title))
         if not _about(q_stems, topic, title_stems, set(tokenize(hit.text))):
             continue  # not about what was asked
-        for position, text in enumerate(_sentences(hit.text)):
+        for position, text in enumerate(_sentences(hit.text, run_in_headings=hit.source in _RUN_IN_SOURCES)):
             stems = frozenset(tokenize(text))
             if not stems:
                 continue
@@ -127,7 +127,28 @@ def _about(q_stems: set[str], topic: set[str], title: set[str], text: set[str]) 
     return found == len(topic) if len(topic) <= 2 else found >= 2 * len(topic) / 3
 
 
-def _sentences(text: str) -> list[str]:
+#: Sources whose page headings were run into the next sentence when MedQuAD flattened the page
+#: ("Attacks Usually Start at Night Gout is a form of arthritis ...").
+_RUN_IN_SOURCES = frozenset({"NIHSeniorHealth"})
+_FUNCTION_WORDS = frozenset("a an and at by for from in of on or the to with".split())
+
+
+def strip_run_in_heading(sentence: str) -> str:
+    """'Attacks Usually Start at Night Gout is a form ...' -> 'Gout is a form ...' (else unchanged)."""
+    tokens = sentence.split(" ")
+    i = next((n for n, t in enumerate(tokens) if not t[:1].isalpha() or t[0].islower() and t not in _FUNCTION_WORDS), -1)
+    if i < 0 or not tokens[i][:1].isalpha():
+        return sentence
+    heading = tokens[: i - 1]
+    first = tokens[i - 1]
+    if len(heading) < 2 or heading[-1] in _FUNCTION_WORDS or heading[0] in ("The", "A", "An"):
+        return sentence
+    if not first[0].isupper() or not first[-1].isalnum():  # "For African Americans, stroke is ..." stays
+        return sentence
+    return " ".join(tokens[i - 1 :])
+
+
+def _sentences(text: str, run_in_headings: bool = False) -> list[str]:
     """The passage's statements that stand alone, in order: whole sentences, and a list with its lead-in
     ("... can include" + "- a - b - c") joined as "... can include: a, b, c." (same words, same order)."""
     out: list[str] = []
@@ -152,7 +173,7 @@ def _sentences(text: str) -> list[str]:
         flush()
         spans = sentence_spans(line)
         for n, (start, end) in enumerate(spans):
-            sentence = line[start:end]
+            sentence = strip_run_in_heading(line[start:end]) if run_in_headings else line[start:end]
             if n == len(spans) - 1 and not re.search(r"[.!?)]$", sentence) and len(sentence) >= _MIN_CHARS:
                 lead = sentence  # a lead-in: the list on the next line completes it
             elif _standalone(sentence):
