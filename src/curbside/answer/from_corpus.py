@@ -47,6 +47,21 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+#: For sentences, stricter cues where the question cue is too broad ("it causes swollen joints" is a
+#: symptom, "frequently affects the knees" is not a prevalence).
+_STRICT = {
+    "causes": re.compile(r"\bcaused by\b|\bcauses? of\b|\bdue to\b|\bgenes?\b|\bgenetic|\bmutation|\binherit|"
+                         r"\brisk factor|\btrigger|\bsusceptib", re.IGNORECASE),
+    "epidemiology": re.compile(r"\bprevalen|\bincidence|\b\d[\d,]* (in|out of) [\d,]+|\baffects? (about|approximately|an estimated)"
+                               r"|\bhow common|\bper \d[\d,]* (people|persons|individuals|births)|\bcommon (in|among|within)\b",
+                               re.IGNORECASE),
+}
+#: Sentence cues, prevalence first ("a common genetic disease within the white population" is about how
+#: common it is, not its cause).
+_SENTENCE_CUES = tuple(
+    sorted(((facet, _STRICT.get(facet, cue)) for facet, cue in _CUES), key=lambda fc: fc[0] != "epidemiology")
+)
+
 #: Question words that say which facet is asked, not what about: they do not count as topic terms.
 _GENERIC = frozenset(tokenize(
     "what is are how why who when which does do can could should would the symptom symptoms sign signs cause causes caused "
@@ -189,7 +204,7 @@ def _standalone(s: str) -> bool:
 
 def _sentence_facet(text: str, hit: Hit) -> str:
     """The sentence's own cue first, then its section's facet, then its headings' cues."""
-    for facet, cue in _CUES:
+    for facet, cue in _SENTENCE_CUES:
         if facet != "definition" and cue.search(text):
             return facet
     if hit.facet and hit.facet in HEADINGS:
