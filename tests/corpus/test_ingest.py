@@ -69,6 +69,8 @@ def test_remove_source_keeps_the_others(settings):
     assert set(list_sources(settings)) == {"medquad"}
     with pytest.raises(NotFound):
         remove_source("sample", settings)
+    remove_source("medquad", settings)
+    assert list_sources(settings) == {} and CorpusSearcher.open(settings) is None
 
 
 def test_lexical_only_when_no_embedder(settings):

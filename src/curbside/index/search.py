@@ -72,12 +72,13 @@ class CorpusSearcher:
 
     @classmethod
     def open(cls, settings: Settings | None = None, embedder: Embedder | None = None) -> CorpusSearcher | None:
-        """The searcher of the current index under ``settings.data_dir``; None when nothing was ingested."""
+        """The searcher of the current index under ``settings.data_dir``; None when it holds no passage."""
         settings = settings or get_settings()
         generation = current_generation(corpus_dir(settings.data_dir))
         if generation is None:
             return None
-        return cls(generation, embedder=embedder, dense=settings.retrieval.dense)
+        searcher = cls(generation, embedder=embedder, dense=settings.retrieval.dense)
+        return searcher if len(searcher) else None
 
     def __len__(self) -> int:
         return len(self.passages)
