@@ -58,3 +58,14 @@ def test_lockout_after_repeated_failures(db):
 def test_unknown_email_fails_like_a_wrong_password(db):
     with pytest.raises(accounts.LoginFailed, match="Wrong email or password"):
         accounts.authenticate(db, email="nobody@example.org", password=PASSWORD)
+
+
+def test_disabled_account_cannot_log_in_and_its_sessions_end(db):
+    account = accounts.add_user(db, email="a@example.org", password=PASSWORD, role="editor")
+    token = accounts.start_session(db, account=account)
+    accounts.disable_user(db, email="A@example.org")
+    assert accounts.account_for_token(db, token=token) is None
+    with pytest.raises(accounts.LoginFailed):
+        accounts.authenticate(db, email="a@example.org", password=PASSWORD)
+    assert accounts.list_accounts(db) == [{"email": "a@example.org", "role": "editor", "active": False,
+                                          "locked_until": None}]

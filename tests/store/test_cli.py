@@ -41,6 +41,11 @@ def test_db_upgrade_and_users_add(backend, tmp_path, request):
     r = cli("users", "add", "doc@example.org", "--role", "reviewer", data_dir=tmp_path, env=env,
             input=f"{PASSWORD}\n{PASSWORD}\n")
     assert r.returncode == 7 and "already exists" in r.stderr
+    r = cli("users", "list", data_dir=tmp_path, env=env)
+    assert r.stdout.split() == ["doc@example.org", "reviewer", "active"]
+    r = cli("users", "disable", "doc@example.org", data_dir=tmp_path, env=env)
+    assert r.returncode == 0 and "disabled doc@example.org" in r.stdout
+    assert "disabled" in cli("users", "list", data_dir=tmp_path, env=env).stdout
     r = cli("users", "add", "x@example.org", data_dir=tmp_path, env=env, input=f"{PASSWORD}\nsomething else\n")
     assert r.returncode != 0 and "do not match" in r.stderr
     r = cli("users", "add", "x@example.org", "--role", "god", data_dir=tmp_path, env=env, input=f"{PASSWORD}\n{PASSWORD}\n")

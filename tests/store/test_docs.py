@@ -22,7 +22,7 @@ def test_every_store_command_is_documented():
     def _root() -> None:
         """root"""
 
-    for command in ("db upgrade", "db recheck", "users add", "backup", "restore", "audit export"):
+    for command in ("db upgrade", "db recheck", "users add", "users list", "users disable", "backup", "restore", "audit export"):
         assert f"curbside {command}" in DOCS, command
         assert CliRunner().invoke(app, [*command.split(), "--help"]).exit_code == 0
     assert "--role" in DOCS and "--password-stdin" in DOCS

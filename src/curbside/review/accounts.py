@@ -158,3 +158,24 @@ def end_session(db: Database, *, token: str | None) -> None:
             if row is not None:
                 audit.record(s, actor=row.user.email, action="logout")
             store.delete_login_session(s, token_hash=token_hash(token))
+
+
+def disable_user(db: Database, *, email: str, actor: str = "cli") -> None:
+    """Deactivates an account and ends its sessions; raises ``NotFound`` for an unknown email."""
+    from curbside.errors import NotFound
+
+    with db.transaction() as s:
+        user = store.get_user_by_email(s, email=email)
+        if user is None:
+            raise NotFound(f"no account {email.strip().lower()}")
+        user.active = False
+        store.delete_user_sessions(s, user=user)
+        audit.record(s, actor=actor, action="user_disabled", detail=user.email)
+
+
+def list_accounts(db: Database) -> list[dict]:
+    """Every account: email, role, active, locked until (for ``curbside users list``)."""
+    with db.transaction() as s:
+        return [{"email": u.email, "role": u.role, "active": u.active,
+                 "locked_until": u.locked_until.isoformat() if u.locked_until and u.locked_until > utcnow() else None}
+                for u in store.list_users(s)]

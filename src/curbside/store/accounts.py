@@ -56,3 +56,8 @@ def delete_login_session(session: Session, *, token_hash: str) -> None:
 def delete_expired_sessions(session: Session) -> None:
     """Forgets sessions past their expiry."""
     session.execute(delete(LoginSession).where(LoginSession.expires_at <= utcnow()))
+
+
+def delete_user_sessions(session: Session, *, user: User) -> None:
+    """Signs every browser of ``user`` out."""
+    session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))

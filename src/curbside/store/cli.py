@@ -71,6 +71,36 @@ def register(app: typer.Typer) -> None:
             _fail(exc)
         typer.echo(f"added {account.email} as {account.role}")
 
+    @users_app.command("list")
+    def users_list() -> None:
+        """List the accounts: email, role, and whether each is active or locked."""
+        from curbside.review.accounts import list_accounts
+
+        try:
+            db = _db()
+            db.upgrade()
+            rows = list_accounts(db)
+        except CurbsideError as exc:
+            _fail(exc)
+        for row in rows:
+            state = "active" if row["active"] else "disabled"
+            if row["locked_until"]:
+                state += f", locked until {row['locked_until'][:16]}"
+            typer.echo(f"{row['email']}\t{row['role']}\t{state}")
+
+    @users_app.command("disable")
+    def users_disable(email: Annotated[str, typer.Argument(help="The account's email address")]) -> None:
+        """Disable an account and sign it out everywhere (its history stays in the audit log)."""
+        from curbside.review.accounts import disable_user
+
+        try:
+            db = _db()
+            db.upgrade()
+            disable_user(db, email=email)
+        except CurbsideError as exc:
+            _fail(exc)
+        typer.echo(f"disabled {email.strip().lower()}")
+
     @audit_app.command("export")
     def audit_export(file: Annotated[Path, typer.Argument(help="Where to write the JSONL ('-' for standard output)")]) -> None:
         """Write the whole audit log, oldest first, one JSON object per line."""
