@@ -67,7 +67,15 @@ _GENERIC = frozenset(tokenize(
     "what is are how why who when which does do can could should would the symptom symptoms sign signs cause causes caused "
     "treat treatment treatments therapy manage management diagnose diagnosis test tests outlook prognosis prevent prevention "
     "risk inherit inherited inheritance genetic changes related frequency common information people disease condition "
-    "disorder research clinical trials done being about tell me know get help patient patients"
+    "disorder research clinical trials done being about tell me know get help patient patients "
+    # everyday words of patients' questions: they say nothing about which document is on topic
+    "generally usually often always ever really pretty quite very much many well good bad better best worse "
+    "work works working thing things something anything way ways kind part component normal okay ok safe safely "
+    "take taking took use using used need needs want try trying start stop keep make made go going come "
+    "old older young younger age aged year years month months week weeks day days time times night morning "
+    "mother father mom dad sister brother son daughter wife husband child children kid kids baby friend family "
+    "person someone somebody anyone everyone doctor doctors nurse trouble problem problems issue issues "
+    "possible likely long short normal same different difference other another also still yet again"
 ))
 
 MAX_BULLETS = 8
