@@ -172,6 +172,8 @@ class Engine:
         related = [q for q in dict.fromkeys(candidates) if self._answerable(q)][:10]
         if answer.coverage == "covered":
             self.history.record(routed.primary.id, query.normalized)
+        else:
+            answer = self._with_corpus(query, answer)
         return verify(answer.model_copy(update={"related_questions": related}))
 
     def _answerable(self, question: str) -> bool:
@@ -220,22 +222,31 @@ class Engine:
             log.warning("corpus index unavailable: %s", exc)
             return None
 
-    def _from_corpus(self, query: Query, base: dict) -> Answer | None:
+    def _corpus_passages(self, query: Query, first_number: int = 1) -> tuple[list, list]:
+        """Sections and references built from the best corpus passages, or two empty lists."""
         with self._corpus_lock:
             searcher = self._corpus
         if searcher is None:
-            return None
+            return [], []
         try:
             from curbside.answer.from_corpus import compose_from_corpus
         except ImportError:
-            return None
+            return [], []
         hits = searcher.search(query.expanded, k=self.settings.retrieval.top_k)
-        sections, references = compose_from_corpus(query.text, hits)
-        if not sections or not references:
+        sections, references = compose_from_corpus(query.text, hits, first_number=first_number)
+        if not any(s.bullets for s in sections) or not references:
+            return [], []
+        return sections, references
+
+    def _from_corpus(self, query: Query, base: dict) -> Answer | None:
+        sections, references = self._corpus_passages(query)
+        if not sections:
             return None
-        first = next((b for s in sections for b in s.bullets), None)
-        if first is None:
-            return None
+        # The first statement leads as the bottom line; it is not repeated below.
+        first_section = next(s for s in sections if s.bullets)
+        first = first_section.bullets[0]
+        first_section.bullets = first_section.bullets[1:]
+        sections = [s for s in sections if s.bullets or s.intro or s.table]
         sources = sorted({r.publisher for r in references})
         return Answer(
             title=f"From reference documents: {references[0].title}",
@@ -248,8 +259,22 @@ class Engine:
             searched=SearchedNote(terms=[t for t in dict.fromkeys(query.tokens) if len(t) > 2][:12],
                                   sources=["curated knowledge base", "imported corpora"]),
             **base,
-        )
+        ).renumbered()
 
+    def _with_corpus(self, query: Query, answer: Answer) -> Answer:
+        """A partly covered answer, completed with cited passages from the imported corpora when they have any."""
+        sections, references = self._corpus_passages(query, first_number=len(answer.references) + 1)
+        if not sections:
+            return answer
+        for s in sections:
+            s.heading = f"From reference documents: {s.heading}"
+        note = (answer.coverage_note or "") + (" The sections marked 'From reference documents' are taken word for word "
+                                               "from imported documents, not from a reviewed topic.")
+        return answer.model_copy(update={
+            "sections": [*answer.sections, *sections],
+            "references": [*answer.references, *references],
+            "coverage_note": note.strip(),
+        }).renumbered()
 
 def _code_version() -> str:
     """A hash of the modules that build the vocabulary and index: a code change invalidates the cache."""
