@@ -196,6 +196,7 @@ def _review_scenario(new_page) -> None:
     reader.goto(public_url)
     assert reader.locator(".banner").count() == 0
     assert reader.inner_text(".stepper .current") == "Approved"
+    assert "Reviewed by" in reader.inner_text(".updated")
     assert "<em>with</em> colchicine" in reader.inner_text(".bottom-line")
     assert reader.problems == [] and reviewer.problems == []
     assert [p for p in editor.problems if "status of 400" not in p] == []  # the refused edit's 400 is expected
