@@ -190,7 +190,7 @@ class Engine:
         base = dict(question=query.text, normalized_question=query.normalized, slug=slug, audience=audience,
                     intent=query.intent, facet=query.facet, disclaimer=aud.disclaimer(audience), safety=query.safety,
                     entities=query.entities, review=Review(status="submitted", last_updated=dt.date.today().isoformat()))
-        if not query.medical and query.safety is None:
+        if not query.medical and query.non_medical_cue and query.safety is None:
             return Answer(title="Outside curbside's scope", coverage="not_covered",
                           coverage_note=("curbside answers medical questions only, and this question does not look medical. "
                                          "Please ask a clinical question, for example about a condition, a test result or a medicine."),

@@ -131,9 +131,9 @@ _GENERIC_TITLE_WORDS = frozenset(stem(
 
 
 def _name_stems(topic: Topic) -> frozenset[str]:
-    """Stems of the topic's own names (title, aliases, brands), less generic title words."""
+    """Stems of the topic's own names (title, aliases, brands), generic title words included."""
     names = " ".join([topic.title, *topic.aliases, *topic.brands, topic.generic or ""])
-    return frozenset(stem([w for w in words(names) if w not in STOPWORDS])) - _GENERIC_TITLE_WORDS
+    return frozenset(stem([w for w in words(names) if w not in STOPWORDS]))
 
 
 def _topic_text(topic: Topic) -> str:
@@ -195,14 +195,15 @@ def route(query: Query, index: TopicIndex) -> Route:
     elif conditions:
         ranked = sorted(conditions, key=lambda t: -score.get(t.id, 0.0))
         primary, supporting = ranked[0], ranked[1:2]
-    elif lexical and lexical[0][1] >= MIN_LEXICAL_SCORE and query.medical and not query.unknown_drug:
+    elif lexical and lexical[0][1] >= MIN_LEXICAL_SCORE and not query.non_medical_cue and not query.unknown_drug:
         # No name matched: route on words alone only when one topic clearly leads.
         clear = len(lexical) == 1 or lexical[0][1] >= 1.3 * lexical[1][1]
         # Words alone route only when one of them names the topic ("back pain"), not when they are
         # merely frequent in it ("contagious" in gastroenteritis).
         query_stems = set(stem([t for t in query.tokens if t not in STOPWORDS]))
         shared = query_stems & index.name_stems[lexical[0][0]]
-        names_topic = len(shared) >= 2 or (len(shared) == 1 and len(query_stems) <= 2)
+        specific = shared - _GENERIC_TITLE_WORDS
+        names_topic = bool(specific) and (len(shared) >= 2 or len(query_stems) <= 2)
         if names_topic and (clear or query.safety is not None):
             primary = kb.topics[lexical[0][0]]
             confident = clear

@@ -151,7 +151,7 @@ def detect_red_flags(text: str) -> Safety | None:
 _NON_MEDICAL = _rx(
     r"\b(recipe|bake|baking|cook(ing)?|weather|forecast|stock|stocks|bitcoin|crypto|football|soccer|basketball|"
     r"baseball|movie|film|song|lyrics|poem|capital of|president|election|python|javascript|code|coding|program(ming)?|"
-    r"compile|sql|excel|joke|jokes|riddle|story|stories|hello|hi there|who are you|spreadsheet|car|engine oil|tyre|tire|flight|hotel|vacation|holiday|translate|homework|"
+    r"compile|sql|excel|bicycle|bike|puncture|repair|garden|furniture|phone|laptop|computer|wifi|password|joke|jokes|riddle|story|stories|hello|hi there|who are you|spreadsheet|car|engine oil|tyre|tire|flight|hotel|vacation|holiday|translate|homework|"
     r"math|equation|population of|who won|world cup|tax|taxes|mortgage|loan|invest|investment|resume|job interview)\b"
 )
 
