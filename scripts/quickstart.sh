@@ -6,8 +6,10 @@ bash scripts/setup.sh
 export CURBSIDE_DATA_DIR=${CURBSIDE_DATA_DIR:-$PWD/.data}
 .venv/bin/curbside kb check | tail -n 2
 MEDQUAD=${CURBSIDE_MEDQUAD:-../shared/data/medquad/medquad.jsonl.gz}
-if [ -f "$MEDQUAD" ] && .venv/bin/curbside ingest --help >/dev/null 2>&1; then
+if [ -f "$MEDQUAD" ]; then
   .venv/bin/curbside ingest medquad "$MEDQUAD"
+else
+  echo "note: no MedQuAD file at $MEDQUAD (set CURBSIDE_MEDQUAD); answering from the curated knowledge base only" >&2
 fi
 QUESTION=${1:-"What is the best management approach for a patient with chronic back pain, considering non-pharmacological and pharmacological interventions?"}
 .venv/bin/curbside ask "$QUESTION"
