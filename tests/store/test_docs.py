@@ -31,7 +31,7 @@ def test_every_store_command_is_documented():
 def test_every_review_route_is_documented():
     for router in (auth.router, review.router):
         for route in router.routes:
-            path = re.sub(r"\{\w+\}", "<id>", route.path)
+            path = re.sub(r"\{(\w+)\}", r"<\1>", route.path)
             short = path.rsplit("/", 1)[-1]
             assert path in DOCS or f"`/{short}`" in DOCS, f"{route.path} is not in docs/review.md"
 
