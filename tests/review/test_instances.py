@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +12,7 @@ import pytest
 
 from curbside.review.accounts import add_user
 from curbside.store.db import Database
+from tests.servers import running_server
 from tests.store.pg import fresh_postgres_database
 
 pytestmark = pytest.mark.postgres
@@ -24,45 +20,11 @@ PASSWORD = "correct horse battery"
 HTN = "What is the first-line treatment for hypertension?"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serve(database_url: str, data_dir: Path) -> Iterator[str]:
-    """A real `curbside serve` on a free port; yields its base URL."""
-    port = _free_port()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CURBSIDE_")}
-    env.update(CURBSIDE_DATA_DIR=str(data_dir), CURBSIDE_DATABASE_URL=database_url,
-               CURBSIDE_WEB__RATE_LIMIT_PER_MINUTE="1000000")
-    log = (data_dir / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "curbside", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited {proc.returncode}: {(data_dir / 'server.log').read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base}/login", timeout=2).status_code == 200:  # /login needs the database
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("server did not start within 90 s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    """A real `curbside serve` on a free port sharing this database; yields its base URL."""
+    with running_server(data_dir, ready_path="/login", env={"CURBSIDE_DATABASE_URL": database_url}) as base:
+        yield base  # /login answers only once the database is reachable
 
 
 def _csrf(client: httpx.Client, path: str) -> str:

@@ -7,19 +7,15 @@ answers by hand.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from curbside.config import Settings
 from curbside.web.app import create_app
+from tests.servers import running_server
 
 MODEL_QUESTION = (
     "What is the best management approach for a patient with chronic back pain, considering "
@@ -65,42 +61,8 @@ def client(app) -> Iterator[TestClient]:
         yield c
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `curbside serve` (the same command code) on a free loopback port; yields its base URL."""
-    port = _free_port()
-    data = tmp_path_factory.mktemp("serve-data")
-    env = {**os.environ, "CURBSIDE_DATA_DIR": str(data), "CURBSIDE_WEB__RATE_LIMIT_PER_MINUTE": str(UNLIMITED)}
-    log = (data / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "curbside.web.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited with {proc.returncode}:\n{(data / 'server.log').read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("server did not start within 90 s")
-            time.sleep(0.2)
+    with running_server(tmp_path_factory.mktemp("serve-data")) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()

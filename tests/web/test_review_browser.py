@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests.servers import running_server
 
 pytestmark = pytest.mark.browser
 
@@ -40,36 +37,8 @@ def review_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for role in ("reviewer", "editor"):
         add_user(db, email=f"{role}@example.org", password=PASSWORD, role=role)
     db.dispose()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CURBSIDE_")}
-    env.update(CURBSIDE_DATA_DIR=str(data), CURBSIDE_WEB__RATE_LIMIT_PER_MINUTE="1000000")
-    log = (data / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "curbside", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited {proc.returncode}: {(data / 'server.log').read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("server did not start within 90 s")
-            time.sleep(0.2)
+    with running_server(data, ready_path="/login") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def in_browser(base_url: str, scenario) -> None:
