@@ -290,18 +290,10 @@ def _code_version() -> str:
 
 def _constraint_facet(query: Query) -> str | None:
     """The population facet a follow-up's own details ask for ('what if she is pregnant?', 'in an 85 year old?')."""
-    ent = query.entities
-    if ent.pregnant or ent.breastfeeding:
-        return "pregnancy"
-    if ent.renal_impairment or any(m.topic_id == "chronic-kidney-disease" for m in query.names):
-        return "renal"
-    if ent.hepatic_impairment:
-        return "hepatic"
-    if ent.age is not None and ent.age >= 65:
-        return "older_adults"
-    if ent.age is not None and ent.age < 18:
-        return "children"
-    return None
+    found = query.entities.constraint_facets()
+    if any(m.topic_id == "chronic-kidney-disease" for m in query.names) and "renal" not in found:
+        found.insert(1 if found[:1] == ["pregnancy"] else 0, "renal")
+    return found[0] if found else None
 
 
 _engines: dict[str, Engine] = {}

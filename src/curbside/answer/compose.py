@@ -179,19 +179,7 @@ class Composer:
 
     def constraint_facets(self, facet: str) -> list[str]:
         """Population facets the question's details call for ('what if she is pregnant?')."""
-        ent = self.query.entities
-        out = []
-        if ent.pregnant or ent.breastfeeding:
-            out.append("pregnancy")
-        if ent.renal_impairment:
-            out.append("renal")
-        if ent.hepatic_impairment:
-            out.append("hepatic")
-        if ent.age is not None and ent.age < 18:
-            out.append("children")
-        if ent.age is not None and ent.age >= 65:
-            out.append("older_adults")
-        return [f for f in out if f != facet]
+        return [f for f in self.query.entities.constraint_facets() if f != facet]
 
     def comparison_sections(self, topic: Topic, seen: set[int]) -> list[AnswerSection]:
         out = []

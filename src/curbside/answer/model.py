@@ -90,6 +90,21 @@ class Entities(_Model):
     hepatic_impairment: bool = False
     labs: dict[str, str] = Field(default_factory=dict)
 
+    def constraint_facets(self) -> list[str]:
+        """The population facets these details call for, in a fixed order: pregnancy, renal, hepatic, age group."""
+        found = []
+        if self.pregnant or self.breastfeeding:
+            found.append("pregnancy")
+        if self.renal_impairment:
+            found.append("renal")
+        if self.hepatic_impairment:
+            found.append("hepatic")
+        if self.age is not None and self.age < 18:
+            found.append("children")
+        elif self.age is not None and self.age >= 65:
+            found.append("older_adults")
+        return found
+
 
 class SearchedNote(_Model):
     """What was searched, shown when the answer is not covered or partial."""

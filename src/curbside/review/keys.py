@@ -32,20 +32,9 @@ _MAX = 500
 
 
 def constraints(answer: Answer) -> list[str]:
-    """The patient constraints that change an answer, in a fixed order."""
-    ent = answer.entities
-    found = []
-    if ent.pregnant or ent.breastfeeding:
-        found.append("pregnancy")
-    if ent.renal_impairment:
-        found.append("renal")
-    if ent.hepatic_impairment:
-        found.append("hepatic")
-    if ent.age is not None and ent.age < 18:
-        found.append("child")
-    elif ent.age is not None and ent.age >= 65:
-        found.append("older")
-    return found
+    """The patient constraints that change an answer, in a fixed order (key words kept short)."""
+    short = {"children": "child", "older_adults": "older"}
+    return [short.get(f, f) for f in answer.entities.constraint_facets()]
 
 
 def normalize_question(text: str) -> str:
