@@ -255,8 +255,16 @@ def _about_drug(query: Query) -> bool:
     return False
 
 
+# Food, drink and supplements asked about with a drug: an interaction question.
+_FOOD_OR_SUPPLEMENT = re.compile(
+    r"\b(food|foods|salad|spinach|greens|yogh?urt|milk|dairy|cheese|calcium|antacids?|coffee|caffeine|juice|"
+    r"supplements?|vitamins?|iron tablets?|magnesium|zinc|herbal|st john'?s wort)\b", re.IGNORECASE)
+
+
 def _refine_facet(query: Query, primary: Topic, facet: str) -> str:
     """Adjust a broad facet with what the topic is: drug complaints, age groups, the section the words match."""
+    if primary.kind == "drug" and facet == "causes":
+        return "adverse_effects"  # "does HCTZ cause skin cancer?", "could the water pill be the cause?"
     if facet not in ("management", "definition"):
         return facet
     if query.cue_strength != "specific":
@@ -266,6 +274,8 @@ def _refine_facet(query: Query, primary: Topic, facet: str) -> str:
             return best
     if primary.kind == "drug" and _COMPLAINT.search(query.expanded):
         return "adverse_effects"
+    if primary.kind == "drug" and _FOOD_OR_SUPPLEMENT.search(query.expanded):
+        return "interactions"
     ent = query.entities
     child = (ent.age is not None and ent.age < 18) or re.search(r"\b(son|daughter|child|kid|toddler|baby)\b", query.text, re.I)
     if primary.kind == "condition" and facet == "management":

@@ -59,7 +59,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # Ordered: the first facet whose cue matches wins. Specific asks come before populations,
 # populations before the broad "what is" / "how to treat".
 FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("red_flags", _rx(r"when (should|do|to|must|would) (i|we|you|he|she|they)?\s*(worry|be worried|go to|see|seek|call|get help)|"
+    ("red_flags", _rx(r"should i (be )?worr(y|ied)|do i need to worry|when (should|do|to|must|would) (i|we|you|he|she|they)?\s*(worry|be worried|go to|see|seek|call|get help)|"
                       r"warning signs?|red[- ]flags?|danger signs?|emergency|go to (the )?(er|a&e|hospital|emergency)|\ber\b visit|"
                       r"urgent care|when is it serious|is (this|it) serious|make (it|this) serious|\bdangerous\b|worrying|"
                       r"need (the|an?) (er|a&e|hospital|ambulance)|should (i|we) be worried|toxicity")),
@@ -69,7 +69,7 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("boxed_warning", _rx(r"black[- ]box|boxed warning")),
     ("switching", _rx(r"\bswitch\w*|change (from|over|to)|changing (from|to)|convert\w* (from|to)|\bequivalent\b|cross[- ]?taper|"
                       r"instead of|replace \w+ with|transition\w* (from|to)")),
-    ("administration", _rx(r"missed\b.{0,25}\b(dose|pill|tablet|capsule|injection)|forg[oe]t\w* (to take|a dose|my|her|his)|"
+    ("administration", _rx(r"get off\b|cold turkey|once (i |you )?open|how long .{0,25} good for|rescue inhaler|missed\b.{0,25}\b(dose|pill|tablet|capsule|injection)|forg[oe]t\w* (to take|a dose|my|her|his)|"
                            r"(best|what) time (of day )?to take|before or after (breakfast|food|meals?|eating)|open the capsule|"
                            r"\bcome off\b|coming off|stop(ping)? taking|\btaper\w*|\bwean\w*|"
                            r"with(out)? food|empty stomach|time of day|in the morning or|at night or|bedtime|crush|split|chew|"
@@ -89,14 +89,14 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"dizz|tired|fatigue|cough|rash|diarrh|constipat|swelling|anxiety|headache|sexual)|"
                             r"make[s]? (me|you|her|him|them) (sleepy|tired|drowsy|gain|dizzy|sick|nauseous)|sleepiness|drowsiness|"
                             r"weight gain|hair loss|reaction to|safe (long[- ]term|to take for)|long[- ]term (use|effects)")),
-    ("contraindications", _rx(r"who (should|must|can) ?n[o']?t take|contraindicat\w*|(can'?t|cannot|shouldn'?t|should not) "
+    ("contraindications", _rx(r"(allergic|allergy) to\b|who (should|must|can) ?n[o']?t take|contraindicat\w*|(can'?t|cannot|shouldn'?t|should not) "
                               r"(take|use|be given)|not (be )?allowed to take|is it safe (for|if) (someone|a person|people) with")),
     ("interpretation", _rx(r"what (does|do|would|could) (a |an |my |the |her |his |this |these )?.{0,40}\b(mean|indicate|suggest|show)\b|"
                            r"\bmy (lab|labs|result|results|level|levels|reading|readings|test)\b|"
                            r"\b(is|are) (a |an |my |her |his |this )?.{0,30}\b(high|low|normal|elevated|abnormal|too high|too low)\b|"
                            r"\b(high|low|elevated|raised|abnormal|borderline)\b .{0,25}\b(level|levels|result|results|reading|count|value)\b|"
                            r"\binterpret\w*|\bresults? (of|show|came|is|was)")),
-    ("first_line", _rx(r"first[- ]?line|first choice|best (treatment|thing|way|option|medicine|drug|painkiller|remedy)s?\b|"
+    ("first_line", _rx(r"\btreatment (for|of)\b|need (an )?antibiotics?\b|first[- ]?line|first choice|best (treatment|thing|way|option|medicine|drug|painkiller|remedy)s?\b|"
                        r"what helps|\binitially\b|to start with|initial (treatment|therapy|drug|management|medication)|"
                        r"(drug|medication|medicine|antibiotic|treatment|pill)s? of choice|start(ing)? (with|on)\b|"
                        r"best (initial |first )?(drug|medication|medicine|antibiotic|pill|treatment option)|"
@@ -109,14 +109,14 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"still (has|have|having|in pain|high)|no (improvement|response|relief)")),
     ("prevention", _rx(r"prevent\w*|screen(ing|ed)?\b|reduce (the |my |her |his )?risk|vaccin\w*|avoid getting|stop (it|them) from")),
     ("diagnosis", _rx(r"diagnos(e|es|is|ing|tic)\b|how (is|are|do you|to) .{1,30} diagnosed|work[- ]?up|\btests?\b|testing|investigat\w*|imaging|\bmri\b|x[- ]?ray|\bct\b|scan\b|"
-                      r"blood (test|work)|how (do|can|would) (i|you|we|doctors) (know|tell|confirm)|evaluat\w*|assess\w*")),
+                      r"blood (test|work)|\btested\b|confirm\w*|how (do|can|would) (i|you|we|doctors) (know|tell|confirm)|evaluat\w*|assess\w*")),
     ("referral", _rx(r"\brefer\w*|specialist|surgery|surgeon|operation|when (to|should (i|we)) see a")),
     ("pitfalls", _rx(r"should (i|we|you) (get|order|avoid|not)|need (a|an) (repeat|routine|follow[- ]up) |"
                      r"is it (ok|okay|wise|appropriate) to (give|prescribe|use|order)|\bavoid\b|not (recommended|advised)|mistakes?|pitfalls?|"
                      r"unnecessary|what not to do|don'?ts?\b")),
-    ("expectations", _rx(r"how (quickly|soon|fast)\b|how long|how (effective|well)|does .{1,40} work\b|chances?|prognos\w*|outlook|expect\w*|"
+    ("expectations", _rx(r"come back|recur\w*|live longer|how much (weight|benefit)|how (quickly|soon|fast)\b|how long|how (effective|well)|does .{1,40} work\b|chances?|prognos\w*|outlook|expect\w*|"
                          r"recover\w*|life expectancy|\bcur(e|ed|able)\b|go away|permanent")),
-    ("monitoring", _rx(r"re-?test\w*|test of cure|target (\w+ )?(level|range)s?|therapeutic (level|range)|monitor\w*|follow[- ]?up|how often .{0,30}(check|test|measure|seen)|re-?check")),
+    ("monitoring", _rx(r"(partner|husband|wife|boyfriend|girlfriend)s? (need|to be|be) (treated|treating|tested|pills)|have sex again|re-?test\w*|test of cure|target (\w+ )?(level|range)s?|therapeutic (level|range)|monitor\w*|follow[- ]?up|how often .{0,30}(check|test|measure|seen)|re-?check")),
     ("children", _rx(r"\bchild(ren)?\b|\bkids?\b|toddler|infant|\bbaby\b|babies|p(a)?ediatric|newborn|adolescent|teen(ager)?s?\b|"
                      r"\b\d{1,2}[- ]?(month|mo)s?[- ]old|school[- ]age")),
     ("older_adults", _rx(r"elderly|older (adult|patient|person|people|man|woman|women|men)s?|geriatric|frail|"
