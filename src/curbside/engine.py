@@ -37,6 +37,9 @@ from curbside.knowledge.loader import KnowledgeBase, load_knowledge_base
 
 log = logging.getLogger(__name__)
 
+# First-person and family words: a question that describes someone is not suggested to others.
+_PERSONAL = re.compile(r"\b(i|i'm|im|me|my|mine|we|our|us|mom|mum|dad|son|daughter|wife|husband|child's)\b", re.IGNORECASE)
+
 # Words that point back to the thread's subject.
 _POINTS_BACK = re.compile(r"\b(it|it's|its|that|this|these|those|them|they)\b", re.IGNORECASE)
 
@@ -170,11 +173,22 @@ class Engine:
         asked = [q for q in self.history.most_asked(routed.primary.id) if q != query.normalized]
         candidates = asked[:4] + related_questions(routed.primary, self.kb, query.normalized, routed.supporting, limit=16)
         related = [q for q in dict.fromkeys(candidates) if self._answerable(q)][:10]
-        if answer.coverage == "covered":
+        if answer.coverage == "covered" and self._shareable(query):
             self.history.record(routed.primary.id, query.normalized)
         else:
             answer = self._with_corpus(query, answer)
         return verify(answer.model_copy(update={"related_questions": related}))
+
+    def _shareable(self, query: Query) -> bool:
+        """Whether a question may be suggested to other readers: nothing personal, every word one we know.
+
+        Questions with ages, lab values, pregnancy or first-person words describe someone; words
+        the knowledge base has never seen are usually typos. Neither is shown to others.
+        """
+        ent = query.entities
+        if ent.age is not None or ent.labs or ent.pregnant or ent.breastfeeding or _PERSONAL.search(query.text):
+            return False
+        return self.index.knows_all(query.tokens)
 
     def _answerable(self, question: str) -> bool:
         """True when the knowledge base routes this question to a topic (related questions must be)."""

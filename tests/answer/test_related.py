@@ -36,3 +36,15 @@ def test_questions_users_really_asked_come_first(tmp_path):
     assert related[0] == "How can gout attacks be prevented?"
     # the history survives a restart
     assert Engine(Settings(data_dir=tmp_path)).ask("How is gout treated?").related_questions[0] == related[0]
+
+
+def test_personal_or_misspelt_questions_are_never_suggested_to_others(tmp_path):
+    from curbside.config import Settings
+    from curbside.engine import Engine
+
+    engine = Engine(Settings(data_dir=tmp_path))
+    for _ in range(4):
+        engine.ask("I'm 34 and pregnant, how can gout attacks be prevented?")
+        engine.ask("How can gowt attackz be prevented?")
+    related = engine.ask("How is gout treated?").related_questions
+    assert not any("pregnant" in q or "attackz" in q for q in related)

@@ -37,7 +37,7 @@ class QuestionHistory:
                 self._counts[topic_id] = Counter(dict(counts.most_common(MAX_PER_TOPIC)))
             self._save()
 
-    def most_asked(self, topic_id: str, min_count: int = 2) -> list[str]:
+    def most_asked(self, topic_id: str, min_count: int = 3) -> list[str]:
         """Questions asked at least ``min_count`` times for this topic, most asked first."""
         with self._lock:
             counts = self._counts.get(topic_id, Counter())

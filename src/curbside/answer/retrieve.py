@@ -108,6 +108,11 @@ class TopicIndex:
         self.__dict__.update(state)
         self._stemmer = _stemmer()
 
+    def knows_all(self, tokens: tuple[str, ...] | list[str]) -> bool:
+        """True when every content word is in the knowledge base's own vocabulary (no typos, no strange words)."""
+        content = [t for t in tokens if t not in STOPWORDS and t.isalpha()]
+        return all(st in self._bm25.vocab_dict for st in self._stemmer.stemWords(content))
+
     def search(self, text: str, k: int = 5) -> list[tuple[str, float]]:
         """Topic ids with bm25 scores, best first (empty when nothing matches)."""
         import bm25s
