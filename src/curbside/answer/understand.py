@@ -111,7 +111,7 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("diagnosis", _rx(r"diagnos(e|es|is|ing|tic)\b|how (is|are|do you|to) .{1,30} diagnosed|work[- ]?up|\btests?\b|testing|investigat\w*|imaging|\bmri\b|x[- ]?ray|\bct\b|scan\b|"
                       r"blood (test|work)|\btested\b|confirm\w*|how (do|can|would) (i|you|we|doctors) (know|tell|confirm)|evaluat\w*|assess\w*")),
     ("referral", _rx(r"\brefer\w*|specialist|surgery|surgeon|operation|when (to|should (i|we)) see a")),
-    ("pitfalls", _rx(r"should (i|we|you) (get|order|avoid|not)|need (a|an) (repeat|routine|follow[- ]up) |"
+    ("pitfalls", _rx(r"why not (just )?(use|give|take|try|order)|is there any point|waste of|should (i|we|you) (get|order|avoid|not)|need (a|an) (repeat|routine|follow[- ]up) |"
                      r"is it (ok|okay|wise|appropriate) to (give|prescribe|use|order)|\bavoid\b|not (recommended|advised)|mistakes?|pitfalls?|"
                      r"unnecessary|what not to do|don'?ts?\b")),
     ("expectations", _rx(r"come back|recur\w*|live longer|how much (weight|benefit)|how (quickly|soon|fast)\b|how long|how (effective|well)|does .{1,40} work\b|chances?|prognos\w*|outlook|expect\w*|"
