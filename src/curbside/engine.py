@@ -26,7 +26,7 @@ from curbside.answer.history import QuestionHistory
 from curbside.answer.model import AUDIENCES, Answer, Review, SearchedNote
 from curbside.answer.related import related_questions
 from curbside.answer.retrieve import CONSTRAINT_TOPICS, DRUG_FACETS, Route, TopicIndex, available_facet, route
-from curbside.answer.text import clean_text, slugify
+from curbside.answer.text import clean_text, content_stems, slugify
 from curbside.answer.threads import Thread, ThreadStore, Turn
 from curbside.answer.understand import Query, classify_facet, understand
 from curbside.answer.verify import verify
@@ -247,6 +247,10 @@ class Engine:
         except ImportError:
             return [], []
         hits = searcher.search(query.expanded, k=self.settings.retrieval.top_k)
+        # A document is used only when its title names something the question asks about: a rare
+        # disease that merely shares words with "what causes immunocompromise?" is not an answer.
+        asked = set(content_stems(query.expanded))
+        hits = [h for h in hits if asked & set(content_stems(h.title))]
         sections, references = compose_from_corpus(query.text, hits, first_number=first_number)
         if not any(s.bullets for s in sections) or not references:
             return [], []
