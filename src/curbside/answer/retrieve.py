@@ -242,6 +242,8 @@ _COMPLAINT = re.compile(
 
 _BEFORE_DRUG = frozenset({"on", "from", "taking", "started", "starting", "using"})
 _AFTER_DRUG = frozenset({"safe", "ok", "okay", "alright", "fine"})
+_DRUG_DOES = frozenset({"giving", "making", "causing", "cause", "causes", "caused", "gives", "makes", "made"})
+_ASK_ABOUT = frozenset({"take", "use", "stop", "stopping", "quit"})  # "can I take Cialis if...", "stop my atenolol"
 
 
 def _about_drug(query: Query) -> bool:
@@ -255,7 +257,8 @@ def _about_drug(query: Query) -> bool:
         if lead in ("my", "the", "his", "her") and len(before) == 2:
             lead = before[0]
         after = toks[m.end] if m.end < len(toks) else ""
-        if (lead in _BEFORE_DRUG and _COMPLAINT.search(query.expanded)) or after in _AFTER_DRUG:
+        if ((lead in _BEFORE_DRUG and _COMPLAINT.search(query.expanded)) or after in _AFTER_DRUG
+                or after in _DRUG_DOES or lead in _ASK_ABOUT):
             return True
     return False
 

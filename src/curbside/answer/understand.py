@@ -69,7 +69,7 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("boxed_warning", _rx(r"black[- ]box|boxed warning")),
     ("switching", _rx(r"\bswitch\w*|change (from|over|to)|changing (from|to)|convert\w* (from|to)|\bequivalent\b|cross[- ]?taper|"
                       r"instead of|replace \w+ with|transition\w* (from|to)")),
-    ("administration", _rx(r"get off\b|cold turkey|once (i |you )?open|how long .{0,25} good for|rescue inhaler|missed\b.{0,25}\b(dose|pill|tablet|capsule|injection)|forg[oe]t\w* (to take|a dose|my|her|his)|"
+    ("administration", _rx(r"\bstop(ping)? (my|the|his|her|their)\b|get off\b|cold turkey|once (i |you )?open|how long .{0,25} good for|rescue inhaler|missed\b.{0,25}\b(dose|pill|tablet|capsule|injection)|forg[oe]t\w* (to take|a dose|my|her|his)|"
                            r"(best|what) time (of day )?to take|before or after (breakfast|food|meals?|eating)|open the capsule|"
                            r"\bcome off\b|coming off|stop(ping)? taking|\btaper\w*|\bwean\w*|"
                            r"with(out)? food|empty stomach|time of day|in the morning or|at night or|bedtime|crush|split|chew|"
