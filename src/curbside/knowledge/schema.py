@@ -101,7 +101,8 @@ class Reference(_Strict):
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="Citation key, unique within the file")
     title: str = Field(min_length=3)
     publisher: str = Field(min_length=2, description="Organisation, journal or manufacturer")
-    year: int = Field(ge=1950, le=2100)
+    year: int | None = Field(default=None, ge=1950, le=2100,
+                             description="Publication year; for a drug label, the revision year only when that revision was seen")
     type: ReferenceType
     url: str | None = Field(default=None, pattern=r"^https://")
     doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$")
