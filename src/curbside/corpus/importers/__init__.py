@@ -6,7 +6,10 @@ named, and skipped), and a fingerprint of its inputs so an unchanged re-ingest c
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,3 +40,23 @@ def combine_fingerprints(parts: dict[str, str]) -> str:
     for name in sorted(parts):
         h.update(f"{name}\0{parts[name]}\n".encode())
     return h.hexdigest()
+
+
+def json_lines(path: Path, problems: list[str]) -> Iterator[tuple[int, object]]:
+    """(line number, decoded value) for each non-blank line of a JSON Lines file, gzipped or not.
+
+    A line that is not JSON, or a file that cannot be read, is added to ``problems`` as
+    ``file:line: reason`` and skipped; the caller checks each value's shape.
+    """
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield lineno, json.loads(line)
+                except ValueError as exc:
+                    problems.append(f"{path.name}:{lineno}: {exc}")
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        problems.append(f"{path.name}: unreadable ({exc})")

@@ -7,11 +7,9 @@ reported as ``file:line`` and skipped.
 
 from __future__ import annotations
 
-import gzip
-import json
 from pathlib import Path
 
-from curbside.corpus.importers import ImportResult, file_sha256
+from curbside.corpus.importers import ImportResult, file_sha256, json_lines
 from curbside.corpus.model import DOCUMENT_TYPES, Document, DocumentMeta, Section
 from curbside.errors import UsageError
 
@@ -26,26 +24,19 @@ def import_jsonl(path: Path, name: str) -> ImportResult:
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
-    opener = gzip.open if path.suffix == ".gz" else open
     documents: list[Document] = []
     problems: list[str] = []
     seen: set[str] = set()
-    try:
-        with opener(path, "rt", encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    doc = _document(json.loads(line), name)
-                    if doc.meta.doc_id in seen:
-                        raise ValueError(f"duplicate id {doc.meta.doc_id!r}")
-                except (ValueError, TypeError, AttributeError) as exc:
-                    problems.append(f"{path.name}:{lineno}: {exc}")
-                    continue
-                seen.add(doc.meta.doc_id)
-                documents.append(doc)
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        problems.append(f"{path.name}: unreadable ({exc})")
+    for lineno, rec in json_lines(path, problems):
+        try:
+            doc = _document(rec, name)
+            if doc.meta.doc_id in seen:
+                raise ValueError(f"duplicate id {doc.meta.doc_id!r}")
+        except (ValueError, TypeError, AttributeError) as exc:
+            problems.append(f"{path.name}:{lineno}: {exc}")
+            continue
+        seen.add(doc.meta.doc_id)
+        documents.append(doc)
     return ImportResult(documents=documents, problems=problems, fingerprint=fingerprint_jsonl(path))
 
 

@@ -7,12 +7,10 @@ the question type. The question itself is kept for display only: it is not index
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from pathlib import Path
 
-from curbside.corpus.importers import ImportResult, file_sha256
+from curbside.corpus.importers import ImportResult, file_sha256, json_lines
 from curbside.corpus.model import Document, DocumentMeta, Section
 from curbside.errors import UsageError
 
@@ -74,26 +72,18 @@ def import_medquad(path: Path, name: str = "medquad") -> ImportResult:
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
-    opener = gzip.open if path.suffix == ".gz" else open
     grouped: dict[str, list[dict]] = {}
     problems: list[str] = []
-    try:
-        with opener(path, "rt", encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                    if not isinstance(rec, dict) or any(not isinstance(rec.get(k), str) for k in _REQUIRED):
-                        raise ValueError(f"missing one of {', '.join(_REQUIRED)}")
-                    if not rec["answer"].strip():
-                        raise ValueError("empty answer")
-                except ValueError as exc:
-                    problems.append(f"{path.name}:{lineno}: {exc}")
-                    continue
-                grouped.setdefault(_doc_key(rec["id"]), []).append(rec)
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        problems.append(f"{path.name}: unreadable ({exc})")
+    for lineno, rec in json_lines(path, problems):
+        try:
+            if not isinstance(rec, dict) or any(not isinstance(rec.get(k), str) for k in _REQUIRED):
+                raise ValueError(f"missing one of {', '.join(_REQUIRED)}")
+            if not rec["answer"].strip():
+                raise ValueError("empty answer")
+        except ValueError as exc:
+            problems.append(f"{path.name}:{lineno}: {exc}")
+            continue
+        grouped.setdefault(_doc_key(rec["id"]), []).append(rec)
     documents = [_document(f"{name}:{key}", recs) for key, recs in grouped.items()]
     return ImportResult(documents=documents, problems=problems, fingerprint=fingerprint_medquad(path))
 
