@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import pickle
 import re
-import tempfile
 import threading
 from dataclasses import replace
 from functools import cached_property
@@ -31,6 +29,7 @@ from curbside.answer.threads import Thread, ThreadStore, Turn
 from curbside.answer.understand import Query, classify_facet, understand
 from curbside.answer.verify import verify
 from curbside.answer.vocabulary import Vocabulary
+from curbside.atomic import replace_file
 from curbside.config import Settings, get_settings
 from curbside.errors import InputTooLarge, UsageError
 from curbside.knowledge.loader import KnowledgeBase, load_knowledge_base
@@ -67,20 +66,12 @@ class Engine:
         except Exception:  # missing or unreadable cache: rebuild
             pass
         vocab, index = Vocabulary.from_kb(self.kb), TopicIndex(self.kb)
+        index.kb = None  # the knowledge base has its own cache
         try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            for old in cache.parent.glob("derived-*.pickle"):
-                old.unlink(missing_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-            kb, index.kb = index.kb, None  # the knowledge base has its own cache
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    pickle.dump((vocab, index), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            finally:
-                index.kb = kb
-            os.replace(tmp, cache)
-        except OSError:
-            pass
+            data = pickle.dumps((vocab, index), protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            index.kb = self.kb
+        replace_file(cache, data, stale="derived-*.pickle")  # a read-only data dir only costs speed
         return vocab, index
 
     # ---- public API ------------------------------------------------------------

@@ -6,11 +6,11 @@ Kept as one small JSON file in the data directory (bounded per topic, written at
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 from collections import Counter
 from pathlib import Path
+
+from curbside.atomic import replace_file
 
 MAX_PER_TOPIC = 50
 
@@ -44,11 +44,5 @@ class QuestionHistory:
             return [q for q, n in counts.most_common() if n >= min_count]
 
     def _save(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".history-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({t: dict(c) for t, c in self._counts.items()}, fh)
-            os.replace(tmp, self.path)
-        except OSError:  # a read-only data dir only loses the history
-            pass
+        # A read-only data dir only loses the history.
+        replace_file(self.path, json.dumps({t: dict(c) for t, c in self._counts.items()}).encode())

@@ -6,16 +6,14 @@ advisory-board store can replace this without changing the engine.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import secrets
-import tempfile
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from curbside.answer.model import Entities
+from curbside.atomic import replace_file
 from curbside.errors import NotFound
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -69,17 +67,14 @@ class ThreadStore:
 
     def save(self, thread: Thread) -> None:
         """Write the thread atomically (a crash leaves the old file or the new one)."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".thread-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(thread.model_dump(mode="json"), fh)
-            os.replace(tmp, self.folder / f"{thread.id}.json")
+        # A read-only data dir loses follow-up context, not the answer.
+        if replace_file(self.folder / f"{thread.id}.json", thread.model_dump_json().encode()):
             self._saves += 1
             if self._saves % PRUNE_EVERY == 0:
-                self.prune()
-        except OSError:  # a read-only data dir loses follow-up context, not the answer
-            pass
+                try:
+                    self.prune()
+                except OSError:  # another process pruned the same files first
+                    pass
 
     def prune(self) -> int:
         """Delete the oldest thread files beyond ``max_threads``; returns how many were deleted."""

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from curbside.atomic import replace_file
 from curbside.errors import KnowledgeBaseError
 from curbside.knowledge.schema import Topic
 
@@ -138,20 +137,6 @@ def load_knowledge_base(extra_dirs: list[Path] | tuple[Path, ...] = (), cache_di
         if strict or not kb.topics:
             raise KnowledgeBaseError(message)
         log.warning("%s\n(the files with problems are left out)", message)
-    if cache:
-        _write_atomic_pickle(cache, kb)
+    if cache:  # a read-only data dir only costs speed
+        replace_file(cache, pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL), stale="kb-*.pickle")
     return kb
-
-
-def _write_atomic_pickle(path: Path, obj: object) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("kb-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kb-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:  # a read-only data dir only costs speed
-        pass
