@@ -191,7 +191,6 @@ class Engine:
 
     def _uncovered(self, query: Query, routed: Route, audience: str, slug: str) -> Answer:
         considered = [self.kb.topics[t].title for t, _ in routed.considered[:3] if t in self.kb.topics]
-        terms = [t for t in dict.fromkeys(query.tokens) if len(t) > 2][:12]
         base = dict(question=query.text, normalized_question=query.normalized, slug=slug, audience=audience,
                     intent=query.intent, facet=query.facet, disclaimer=aud.disclaimer(audience), safety=query.safety,
                     entities=query.entities, review=Review(status="submitted", last_updated=dt.date.today().isoformat()))
@@ -209,7 +208,7 @@ class Engine:
             coverage="not_covered",
             coverage_note=("curbside has no reviewed topic or source document that answers this question, so it does not "
                            "guess. Ask a clinician, or rephrase the question around a condition, test or medicine."),
-            searched=SearchedNote(topics_considered=considered, terms=terms, sources=sources),
+            searched=SearchedNote(topics_considered=considered, terms=query.search_terms, sources=sources),
             **base,
         )
 
@@ -265,7 +264,7 @@ class Engine:
             coverage="partial",
             coverage_note=("No reviewed curbside topic covers this question. The statements below are taken word for word "
                            "from reference documents (" + ", ".join(sources) + "), each cited to the document it came from."),
-            searched=SearchedNote(terms=[t for t in dict.fromkeys(query.tokens) if len(t) > 2][:12],
+            searched=SearchedNote(terms=query.search_terms,
                                   sources=["curated knowledge base", "imported corpora"]),
             **base,
         ).renumbered()

@@ -131,22 +131,20 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 # Word endings of drug names (INN stems) and of disease and procedure terms: a question with one
-# of these is medical even when no topic or listed term matches it.
+# of these is medical even when no topic or listed term matches it. First the INN stems that only
+# drug names end with ("losartan"): a word with one is a drug, known to us or not.
+_DRUG_STEMS = ("sartan|pril|olol|statin|prazole|cillin|mycin|floxacin|dipine|semide|thiazide|parin|xaban|gatran|"
+               "cycline|dronate|tropium|terol|lukast|gliptin|gliflozin|glutide|mab|nib|oxetine|triptan|afil|azepam|"
+               "zolam|tidine|setron|profen|coxib")
+_DRUG_SHAPE = _rx(rf"\b\w+({_DRUG_STEMS})\b")
+# Shorter drug stems that ordinary words share, and endings of disease and procedure terms.
 _MEDICAL_SHAPE = _rx(
-    r"\b\w+(sartan|pril|olol|statin|prazole|azole|cillin|mycin|floxacin|dipine|semide|thiazide|parin|xaban|gatran|"
-    r"vir|cycline|dronate|tropium|terol|lukast|gliptin|gliflozin|glutide|tide|mab|nib|sone|olone|oxetine|triptan|afil|"
-    r"azepam|zolam|tidine|setron|profen|coxib|barbital|caine|itis|osis|a?emia|oma|omas|pathy|algia|ectomy|otomy|plasty|"
-    r"scopy|uria|cardia|plegia|trophy|iasis|philia|penia|cytosis|ectasis|rrhea|rrhoea|lysis|megaly)\b"
+    rf"\b\w+({_DRUG_STEMS}|azole|vir|tide|sone|olone|barbital|caine|itis|osis|a?emia|oma|omas|pathy|algia|ectomy|"
+    r"otomy|plasty|scopy|uria|cardia|plegia|trophy|iasis|philia|penia|cytosis|ectasis|rrhea|rrhoea|lysis|megaly)\b"
 )
 
 # Words that ask for the whole management plan, not one part of it.
 _BROAD_MANAGEMENT = _rx(r"manag\w*|approach|overall|plan\b|step[- ]by[- ]step|algorithm|pathway|guideline recommendations")
-
-_DRUG_SHAPE = _rx(
-    r"\b\w+(sartan|pril|olol|statin|prazole|cillin|mycin|floxacin|dipine|semide|thiazide|parin|xaban|gatran|"
-    r"cycline|dronate|tropium|terol|lukast|gliptin|gliflozin|glutide|mab|nib|oxetine|triptan|afil|azepam|zolam|"
-    r"tidine|setron|profen|coxib)\b"
-)
 
 _FOLLOWUP_START = _rx(r"^\s*(and|but|also|what if|what about|how about|and if|if|in|for|then|what else|any|same|does that|"
                       r"is that|is it|can (she|he|they|it)|should (she|he|they)|what (dose|dosage)|what next|and then|ok|okay|so)\b")
@@ -192,6 +190,11 @@ class Query:
     @property
     def condition_ids(self) -> list[str]:
         return list(dict.fromkeys(m.topic_id for m in self.names if m.kind == "condition"))
+
+    @property
+    def search_terms(self) -> list[str]:
+        """The question's words shown under "What was searched" (first 12 distinct, longer than 2 letters)."""
+        return [t for t in dict.fromkeys(self.tokens) if len(t) > 2][:12]
 
     @property
     def drug_ids(self) -> list[str]:
