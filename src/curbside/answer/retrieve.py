@@ -137,12 +137,12 @@ _GENERIC_TITLE_WORDS = frozenset(stem(
 
 def _name_stems(topic: Topic) -> frozenset[str]:
     """Stems of the topic's own names (title, aliases, brands), generic title words included."""
-    names = " ".join([topic.title, *topic.aliases, *topic.brands, topic.generic or ""])
+    names = " ".join(topic.names())
     return frozenset(stem([w for w in words(names) if w not in STOPWORDS]))
 
 
 def _topic_text(topic: Topic) -> str:
-    names = " ".join([topic.title, *topic.aliases, *topic.brands, topic.generic or ""])
+    names = " ".join(topic.names())
     parts = [names, names, names, topic.scope, topic.drug_class or ""]
     for section in topic.sections:
         parts.append(section.heading)

@@ -113,8 +113,7 @@ def _cross_checks(kb: KnowledgeBase, report: CheckReport) -> None:
                 if claim.id in claim_ids:
                     report.errors.append(FileProblem(path, f"claim {claim.id}", f"duplicate claim id (also in {claim_ids[claim.id]})"))
                 claim_ids[claim.id] = path
-        names = [topic.title, *topic.aliases, *topic.brands] + ([topic.generic] if topic.generic else [])
-        for name in {n.lower().strip() for n in names}:
+        for name in {n.lower().strip() for n in topic.names()}:
             other = aliases.get(name)
             if other and other != topic_id:
                 report.warnings.append(FileProblem(path, f"alias '{name}'", f"also an alias of topic '{other}'"))

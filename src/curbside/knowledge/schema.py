@@ -192,6 +192,10 @@ class Topic(_Strict):
             raise ValueError("a drug monograph needs 'generic'")
         return self
 
+    def names(self) -> list[str]:
+        """Every name the topic goes by: title, aliases, brands and generic name."""
+        return [self.title, *self.aliases, *self.brands] + ([self.generic] if self.generic else [])
+
     def reference(self, key: str) -> Reference | None:
         """The reference with this key, or None."""
         for ref in self.references:
