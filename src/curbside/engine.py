@@ -23,10 +23,18 @@ from curbside.answer.compose import compose_answer
 from curbside.answer.history import QuestionHistory
 from curbside.answer.model import AUDIENCES, Answer, Review, SearchedNote
 from curbside.answer.related import related_questions
-from curbside.answer.retrieve import CONSTRAINT_TOPICS, DRUG_FACETS, Route, TopicIndex, available_facet, route
+from curbside.answer.retrieve import (
+    CONSTRAINT_TOPICS,
+    DRUG_FACETS,
+    Route,
+    TopicIndex,
+    available_facet,
+    has_route,
+    route,
+)
 from curbside.answer.text import clean_text, content_stems, slugify
 from curbside.answer.threads import Thread, ThreadStore, Turn
-from curbside.answer.understand import Query, classify_facet, understand
+from curbside.answer.understand import FACET_INTENT, Query, classify_facet, understand
 from curbside.answer.verify import verify
 from curbside.answer.vocabulary import Vocabulary
 from curbside.atomic import replace_file
@@ -103,6 +111,8 @@ class Engine:
     # ---- stages ----------------------------------------------------------------
     def _route_in_thread(self, query: Query, thread: Thread) -> tuple[Query, Route]:
         routed = route(query, self.index)
+        if routed.primary is not None and routed.asked_facet != query.facet:
+            query = replace(query, facet=routed.asked_facet, intent=FACET_INTENT.get(routed.asked_facet, "other"))
         last = thread.last
         topic = self.kb.get(last.topic_ids[0]) if last and last.topic_ids else None
         if topic is None or not self._keeps_thread_topic(query, topic):
@@ -185,7 +195,7 @@ class Engine:
         """True when the knowledge base routes this question to a topic (related questions must be)."""
         known = self._answerable_cache.get(question)
         if known is None:
-            known = route(understand(question, self.vocab), self.index).primary is not None
+            known = has_route(understand(question, self.vocab), self.index)
             self._answerable_cache[question] = known
         return known
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from curbside.answer.ranker import GENERIC_TITLE_WORDS, Ranker, candidate_topics, named_topics, shipped_ranker
 from curbside.answer.safety import RULE_TOPICS
 from curbside.answer.text import STOPWORDS, stem, words
-from curbside.answer.understand import Query
+from curbside.answer.understand import BROAD_MANAGEMENT, Query
 from curbside.knowledge.loader import KnowledgeBase
 from curbside.knowledge.schema import Topic
 
@@ -129,11 +130,6 @@ class TopicIndex:
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
 
-# Title words that say what kind of page it is, not what it is about.
-_GENERIC_TITLE_WORDS = frozenset(stem(
-    "management treatment treatments therapy diagnosis disease diseases disorder disorders syndrome acute chronic adult "
-    "adults child children older people patient patients prevention screening care use using".split()))
-
 
 def _name_stems(topic: Topic) -> frozenset[str]:
     """Stems of the topic's own names (title, aliases, brands), generic title words included."""
@@ -158,6 +154,9 @@ def route(query: Query, index: TopicIndex) -> Route:
     conditions = [kb.topics[t] for t in query.condition_ids if t in kb.topics]
     drugs = [kb.topics[t] for t in query.drug_ids if t in kb.topics]
     facet = query.facet
+    ranker = shipped_ranker()
+    if ranker is not None:
+        return _route_ranked(query, index, ranker, lexical)
 
     # A drug named beside a constraint condition ("ibuprofen with CKD"): the drug is the subject.
     if drugs:
@@ -200,26 +199,13 @@ def route(query: Query, index: TopicIndex) -> Route:
     elif conditions:
         ranked = sorted(conditions, key=lambda t: -score.get(t.id, 0.0))
         primary, supporting = ranked[0], ranked[1:2]
-    elif lexical and lexical[0][1] >= MIN_LEXICAL_SCORE and not query.non_medical_cue and not query.unknown_drug:
-        # No name matched: route on words alone only when one topic clearly leads.
-        clear = len(lexical) == 1 or lexical[0][1] >= 1.3 * lexical[1][1]
-        # Words alone route only when one of them names the topic ("back pain"), not when they are
-        # merely frequent in it ("contagious" in gastroenteritis).
-        query_stems = set(stem([t for t in query.tokens if t not in STOPWORDS]))
-        shared = query_stems & index.name_stems[lexical[0][0]]
-        specific = shared - _GENERIC_TITLE_WORDS
-        names_topic = bool(specific) and (len(shared) >= 2 or len(query_stems) <= 2)
-        if names_topic and (clear or query.safety is not None):
-            primary = kb.topics[lexical[0][0]]
-            confident = clear
+    else:
+        primary, confident = _lexical_primary(query, index, lexical)
 
     if primary is None and query.safety is not None:
-        # Nothing named, but the red flag itself says which topic's red-flag section applies.
-        for rule in query.safety.matched:
-            hint = next((kb.topics[t] for t in RULE_TOPICS.get(rule, ()) if t in kb.topics), None)
-            if hint is not None:
-                primary, facet = hint, "red_flags"
-                break
+        hint = _red_flag_topic(query, kb)
+        if hint is not None:
+            primary, facet = hint, "red_flags"
     if primary is not None and facet == "comparison" and not supporting:
         facet = "management"
     if primary is not None:
@@ -229,6 +215,71 @@ def route(query: Query, index: TopicIndex) -> Route:
         facet = available_facet(primary, facet)
     return Route(primary=primary, supporting=tuple(supporting), facet=facet, asked_facet=asked, confident=confident,
                  considered=tuple(lexical[:5]))
+
+
+def has_route(query: Query, index: TopicIndex) -> bool:
+    """Whether `route` finds a topic for the query (cheaper: no facet is chosen)."""
+    if named_topics(query, index.kb):
+        return True
+    if _lexical_primary(query, index, index.search(query.expanded))[0] is not None:
+        return True
+    return query.safety is not None and _red_flag_topic(query, index.kb) is not None
+
+
+def _lexical_primary(query: Query, index: TopicIndex, lexical: list[tuple[str, float]]) -> tuple[Topic | None, bool]:
+    """With no name matched: the topic the words alone point to, when one clearly leads, and whether it is clear."""
+    if not lexical or lexical[0][1] < MIN_LEXICAL_SCORE or query.non_medical_cue or query.unknown_drug:
+        return None, True
+    clear = len(lexical) == 1 or lexical[0][1] >= 1.3 * lexical[1][1]
+    # Words alone route only when one of them names the topic ("back pain"), not when they are
+    # merely frequent in it ("contagious" in gastroenteritis).
+    query_stems = set(stem([t for t in query.tokens if t not in STOPWORDS]))
+    shared = query_stems & index.name_stems[lexical[0][0]]
+    specific = shared - GENERIC_TITLE_WORDS
+    names_topic = bool(specific) and (len(shared) >= 2 or len(query_stems) <= 2)
+    if names_topic and (clear or query.safety is not None):
+        return index.kb.topics[lexical[0][0]], clear
+    return None, True
+
+
+def _red_flag_topic(query: Query, kb: KnowledgeBase) -> Topic | None:
+    """Nothing named, but the red flag itself says which topic's red-flag section applies."""
+    for rule in query.safety.matched if query.safety else ():
+        hint = next((kb.topics[t] for t in RULE_TOPICS.get(rule, ()) if t in kb.topics), None)
+        if hint is not None:
+            return hint
+    return None
+
+
+_PARTS_OF_THE_PLAN = frozenset({"first_line", "definition", "expectations"})
+
+
+def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list[tuple[str, float]]) -> Route:
+    """Route with the learned ranker: it picks the subject among the named topics and the facet."""
+    kb = index.kb
+    topics = candidate_topics(query, index, lexical)
+    confident = True
+    forced_facet = None
+    if not topics:
+        primary, confident = _lexical_primary(query, index, lexical)
+        if primary is None and query.safety is not None:
+            primary, forced_facet = _red_flag_topic(query, kb), "red_flags"
+        if primary is None:
+            return Route(primary=None, supporting=(), facet=query.facet, asked_facet=query.facet, confident=True,
+                         considered=tuple(lexical[:5]))
+        topics = [primary]
+    ranked = ranker.rank(query, topics, lexical)
+    best = ranked[0][0]
+    primary = best.topic
+    facet = forced_facet or best.facet
+    if primary.kind == "condition" and facet in _PARTS_OF_THE_PLAN and BROAD_MANAGEMENT.search(query.masked):
+        facet = "management"  # "best approach", "overall plan": the convention's whole plan (docs/routing-labels.md)
+    supporting = [t for t in named_topics(query, kb) if t.id != primary.id][:2]
+    if facet == "comparison" and not supporting:
+        facet = "management"
+    asked = facet
+    return Route(primary=primary, supporting=tuple(supporting), facet=available_facet(primary, facet), asked_facet=asked,
+                 confident=confident, considered=tuple(lexical[:5]))
 
 
 # Words of a complaint: asked about a drug with no other cue, they ask about its side effects.

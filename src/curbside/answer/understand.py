@@ -144,7 +144,7 @@ _MEDICAL_SHAPE = _rx(
 )
 
 # Words that ask for the whole management plan, not one part of it.
-_BROAD_MANAGEMENT = _rx(r"manag\w*|approach|overall|plan\b|step[- ]by[- ]step|algorithm|pathway|guideline recommendations")
+BROAD_MANAGEMENT = _rx(r"manag\w*|approach|overall|plan\b|step[- ]by[- ]step|algorithm|pathway|guideline recommendations")
 
 _FOLLOWUP_START = _rx(r"^\s*(and|but|also|what if|what about|how about|and if|if|in|for|then|what else|any|same|does that|"
                       r"is that|is it|can (she|he|they|it)|should (she|he|they)|what (dose|dosage)|what next|and then|ok|okay|so)\b")
@@ -186,6 +186,7 @@ class Query:
     cue_strength: str = "specific"  # "none": a default facet; "generic": only a broad "treat/help" cue
     unknown_drug: bool = False  # a drug-shaped word that no monograph recognised
     tokens: tuple[str, ...] = field(default=())
+    masked: str = ""  # the words with recognised names blanked out ("_")
 
     @property
     def condition_ids(self) -> list[str]:
@@ -201,6 +202,10 @@ class Query:
         return list(dict.fromkeys(m.topic_id for m in self.names if m.kind == "drug"))
 
 
+# Shorthand that is also an everyday word ("cradle cap", "sob"): expanded only when typed in capitals.
+_WORD_SHORTHAND = frozenset({"cap", "sob", "ha", "pe", "ida", "aud", "cp"})
+
+
 def expand_abbreviations(text: str) -> str:
     """Replace clinical shorthand (LBP, HTN, tx) with words."""
     table = abbreviations()
@@ -208,7 +213,7 @@ def expand_abbreviations(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
         word = m.group(0)
         exp = table.get(word.lower())
-        if exp is None:
+        if exp is None or (word.lower() in _WORD_SHORTHAND and not word.isupper()):
             return word
         # keep upper-case lab names as typed; expand the rest
         return exp
@@ -319,7 +324,7 @@ def understand(question: str, vocab: Vocabulary) -> Query:
     cue = classify_facet(masked)
     if cue is None or (cue == "definition" and re.match(r"^(what|whats|what's) (is|are)\b", masked)):
         cue_strength = "none"
-    elif cue == "management" and not _BROAD_MANAGEMENT.search(masked):
+    elif cue == "management" and not BROAD_MANAGEMENT.search(masked):
         cue_strength = "generic"  # "treat", "help", "options": could still mean one part of the topic
     else:
         cue_strength = "specific"
@@ -362,4 +367,5 @@ def understand(question: str, vocab: Vocabulary) -> Query:
         cue_strength=cue_strength if facet in ("management", "definition") else "specific",
         unknown_drug=not any(m.kind == "drug" for m in names) and bool(_DRUG_SHAPE.search(expanded)),
         tokens=tuple(tokens),
+        masked=masked,
     )

@@ -60,6 +60,7 @@ class Vocabulary:
     _strong: set[tuple[tuple[str, ...], str]] = field(default_factory=set)
     _pool: dict[tuple[str, int], list[str]] | None = None
     acronyms: set[tuple[str, ...]] = field(default_factory=set)
+    known_words: frozenset[str] = frozenset()  # words of the knowledge base's own text: spelt right, never fuzzy-matched
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> Vocabulary:
@@ -73,6 +74,7 @@ class Vocabulary:
                 vocab._add(name, topic.id, topic.kind, strong=True)
             for name in topic.aliases:
                 vocab._add(name, topic.id, topic.kind, strong=False)
+        vocab.known_words = frozenset(w for t in kb.topics.values() for _, c in t.all_claims() for w in words(c.text))
         return vocab
 
     def _add(self, name: str, topic_id: str, kind: str, strong: bool) -> None:
@@ -135,7 +137,8 @@ class Vocabulary:
             else:
                 i += 1
         for i, tok in enumerate(tokens[:FUZZY_TOKENS]):
-            if taken[i] or len(tok) < 6 or tok in STOPWORDS or not tok.isalpha() or stems[i] in medical_terms():
+            if (taken[i] or len(tok) < 6 or tok in STOPWORDS or not tok.isalpha() or stems[i] in medical_terms()
+                    or tok in self.known_words):  # "morning" is a word, not a misspelt "mourning"
                 continue
             pool = [w for n in (len(tok) - 1, len(tok), len(tok) + 1) for w in self._fuzzy_pool().get((tok[0], n), ())]
             close = difflib.get_close_matches(tok, pool, n=1, cutoff=FUZZY_CUTOFF)

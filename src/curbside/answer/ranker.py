@@ -1,0 +1,344 @@
+"""A learned ranker that picks the subject (topic or drug) and the facet a question asks for.
+
+Candidates are every (topic, facet) pair of the topics the question names — or of the one topic
+lexical routing found when it names none — restricted to the facets the topic has a section for
+(plus `management` and, with two subjects named, `comparison`). Each candidate is described by
+hashed sparse features: the question's words and word pairs with the candidate's own name
+masked as ``<this>`` and other names as ``<drug>``/``<cond>``, which hand-written facet cues
+fire, who the question is about (age, pregnancy, kidney, liver), where the candidate's name
+sits, and how much of the question's wording the candidate section shares. A linear model
+scores them; the best wins.
+
+The weights are trained by `curbside.answer.ranker_train` on `training/routing/*.jsonl`,
+questions written for training only under the convention in docs/routing-labels.md, apart
+from the evaluation sets, and shipped in ``answer/data/ranker.npz``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from curbside.answer.text import STOPWORDS, stem, words
+from curbside.answer.understand import BROAD_MANAGEMENT, FACET_CUES, Query
+from curbside.knowledge.schema import Topic
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "ranker.npz"
+DIM = 1 << 20  # hashed feature space
+FEATURE_VERSION = 4  # bump when features change: a model trained on other features is not loaded
+
+_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+_CHILD_WORDS = re.compile(r"\b(son|daughter|child|children|kids?|toddler|baby|babies|infant|newborn|teen\w*|"
+                          r"\d{1,2}[- ]?(month|mo|week)s?[- ]old)\b", re.I)
+_OLD_WORDS = re.compile(r"\b(elderly|older|frail|nursing home|grand(mother|father|ma|pa|mum|mom|dad)|care home)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One way to answer: this topic's section for this facet."""
+
+    topic: Topic
+    facet: str
+
+
+def _h(feature: str) -> int:
+    return zlib.crc32(feature.encode()) & (DIM - 1)
+
+
+def candidate_facets(topic: Topic, n_subjects: int) -> list[str]:
+    """The facets a question about this topic can be answered with."""
+    facets = sorted(f for f in topic.facets if f != "algorithm")
+    if topic.kind == "condition" and "management" not in facets:
+        facets.append("management")
+    if n_subjects >= 2:
+        facets.append("comparison")
+    return facets
+
+
+_BAGS: dict[int, tuple[Topic, dict[str, frozenset[str]]]] = {}
+
+
+def _section_bags(topic: Topic) -> dict[str, frozenset[str]]:
+    """Stems of each facet's sections (headings, claims), computed once per loaded topic."""
+    hit = _BAGS.get(id(topic))
+    if hit is not None and hit[0] is topic:
+        return hit[1]
+    bags: dict[str, set[str]] = {}
+    for sec in topic.sections:
+        text = " ".join([sec.heading] + [c.text for c in sec.claims] + ([sec.intro.text] if sec.intro else []))
+        bags.setdefault(sec.facet.value, set()).update(stem(words(text)))
+    frozen = {f: frozenset(b) for f, b in bags.items()}
+    _BAGS[id(topic)] = (topic, frozen)
+    return frozen
+
+
+_CLAIMS: dict[int, tuple[Topic, dict[str, list[frozenset[str]]], dict[str, float]]] = {}
+
+
+def _claim_bags(topic: Topic) -> tuple[dict[str, list[frozenset[str]]], dict[str, float]]:
+    """Each facet's claims (and headings) as stem sets, and the idf of each stem over the topic's claims."""
+    hit = _CLAIMS.get(id(topic))
+    if hit is not None and hit[0] is topic:
+        return hit[1], hit[2]
+    bags: dict[str, list[frozenset[str]]] = {}
+    for sec in topic.sections:
+        texts = [sec.heading] + [c.text for c in sec.claims] + ([sec.intro.text] if sec.intro else [])
+        bags.setdefault(sec.facet.value, []).extend(
+            frozenset(stem([w for w in words(t) if w not in STOPWORDS])) for t in texts)
+    df: dict[str, int] = {}
+    n = 0
+    for claims in bags.values():
+        for bag in claims:
+            n += 1
+            for w in bag:
+                df[w] = df.get(w, 0) + 1
+    idf = {w: math.log(1 + n / d) for w, d in df.items()}
+    _CLAIMS[id(topic)] = (topic, bags, idf)
+    return bags, idf
+
+
+def _claim_match(query_stems: set[str], topic: Topic) -> dict[str, float]:
+    """For each facet, how much of the question its best-matching claim covers (idf-weighted)."""
+    bags, idf = _claim_bags(topic)
+    return {facet: max((sum(idf[w] for w in query_stems & bag) for bag in claims), default=0.0)
+            for facet, claims in bags.items()}
+
+
+def _overlap(query_stems: set[str], topic: Topic) -> dict[str, float]:
+    """Idf-weighted share of the question's words found in each facet's sections of the topic."""
+    bags = _section_bags(topic)
+    n = len(bags)
+    out = {}
+    for facet, bag in bags.items():
+        score = 0.0
+        for w in query_stems & bag:
+            df = sum(w in b for b in bags.values())
+            score += math.log(1 + n / df)
+        out[facet] = score
+    return out
+
+
+def _masked_tokens(query: Query, topic_id: str) -> list[str]:
+    """The question's words with names replaced by placeholders: <this> for the candidate, <drug>/<cond> for others."""
+    toks = list(query.tokens)
+    spans = sorted(query.names, key=lambda m: m.start)
+    out: list[str] = []
+    i = 0
+    for m in spans:
+        if m.start < i:
+            continue
+        out.extend(toks[i:m.start])
+        out.append("<this>" if m.topic_id == topic_id else ("<drug>" if m.kind == "drug" else "<cond>"))
+        i = m.end
+    out.extend(toks[i:])
+    return out
+
+
+def _question_features(query: Query, topic: Topic) -> list[str]:
+    """Features of the question as seen from one candidate topic (facet-independent)."""
+    masked = _masked_tokens(query, topic.id)
+    plain = [t if t.startswith("<") else ("<num>" if _NUMBER.match(t) else t) for t in masked]
+    stems = [t if t.startswith("<") else s for t, s in zip(plain, stem(plain), strict=True)]
+    feats = [f"u:{s}" for s in stems if s not in ("<num>",)]
+    feats += [f"b:{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)]
+    if stems:
+        feats.append(f"s1:{stems[0]}")
+        feats.append(f"s2:{'_'.join(stems[:2])}")
+        feats.append(f"s3:{'_'.join(stems[:3])}")
+    text = " ".join("_" if t.startswith("<") else t for t in masked)
+    first = True
+    for facet, cue in FACET_CUES:
+        if cue.search(text):
+            feats.append(f"c:{facet}")
+            if first:
+                feats.append(f"c1:{facet}")
+                first = False
+    if BROAD_MANAGEMENT.search(text):
+        feats.append("c:broad")  # "approach", "overall", "plan": the whole plan
+    feats.append(f"rule:{query.facet}:{query.cue_strength}")  # what the hand-written cues decided
+    ent = query.entities
+    if ent.pregnant:
+        feats.append("e:preg")
+    if ent.breastfeeding:
+        feats.append("e:bf")
+    if ent.renal_impairment:
+        feats.append("e:renal")
+    if ent.hepatic_impairment:
+        feats.append("e:hep")
+    if (ent.age is not None and ent.age < 18) or _CHILD_WORDS.search(query.text):
+        feats.append("e:child")
+    if (ent.age is not None and ent.age >= 65) or _OLD_WORDS.search(query.text):
+        feats.append("e:old")
+    if ent.labs:
+        feats.append("e:labs")
+    if ent.age is not None:
+        feats.append("e:age")
+    if query.safety is not None:
+        feats.append("e:redflag")
+    n_drugs, n_conds = len(query.drug_ids), len(query.condition_ids)
+    feats.append(f"n:{min(n_drugs, 3)}d{min(n_conds, 2)}c")
+    feats.append(f"long:{min(len(query.tokens) // 10, 4)}")
+    return feats
+
+
+def _topic_features(query: Query, topic: Topic, lexical: dict[str, tuple[int, float]]) -> list[str]:
+    """Features of the candidate topic's place in the question (facet-independent)."""
+    rank, score = lexical.get(topic.id, (None, 0.0))
+    feats = [f"lex:{rank}" if rank is not None else "lex:none"]
+    if rank is not None and lexical:
+        top = max(s for _, s in lexical.values())
+        feats.append(f"lexrel:{min(int(4 * score / top), 4) if top > 0 else 0}")
+    mine = [m for m in query.names if m.topic_id == topic.id]
+    if not mine:
+        return feats + ["t:unnamed"]
+    order = list(dict.fromkeys(m.topic_id for m in sorted(query.names, key=lambda m: m.start)))
+    if order and order[0] == topic.id:
+        feats.append("t:first")
+    if order and order[-1] == topic.id:
+        feats.append("t:last")
+    if len(order) == 1:
+        feats.append("t:only")
+    if topic.id in query.background_drugs:
+        feats.append("t:bg")
+    if any(m.fuzzy for m in mine):
+        feats.append("t:fuzzy")
+    toks = query.tokens
+    before = toks[max(0, mine[0].start - 1)] if mine[0].start > 0 else "^"
+    after = toks[mine[0].end] if mine[0].end < len(toks) else "$"
+    feats.append(f"t:pre:{before}")
+    feats.append(f"t:post:{after}")
+    return feats
+
+
+def candidate_features(query: Query, topic: Topic, facets: list[str],
+                       lexical: dict[str, tuple[int, float]]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Hashed feature indices and values for each facet of one candidate topic."""
+    kind = topic.kind
+    qf = _question_features(query, topic)
+    tf = _topic_features(query, topic, lexical)
+    subject = [_h(f"{g}|{kind}|S") for g in qf + tf] + [_h(f"bias|{kind}|S")]
+    qstems = set(stem([t for t in query.tokens if t not in STOPWORDS]))
+    own = {s for m in query.names if m.topic_id == topic.id for s in stem(list(query.tokens[m.start:m.end]))}
+    overlap = _overlap(qstems - own, topic)
+    best = max(overlap, key=overlap.__getitem__) if overlap else None
+    claim = _claim_match(qstems - own, topic)
+    ov_rank = {f: r for r, f in enumerate(sorted(overlap, key=lambda f: -overlap[f]))}
+    cl_rank = {f: r for r, f in enumerate(sorted(claim, key=lambda f: -claim[f]))}
+    cue_facets = {g[2:] for g in qf if g.startswith("c:")}
+    out = []
+    for facet in facets:
+        idx = list(subject)
+        idx += [_h(f"{g}|{facet}") for g in qf]
+        idx += [_h(f"{g}|{kind}|{facet}") for g in qf]
+        idx += [_h(f"{g}|{facet}") for g in tf]
+        idx.append(_h(f"bias|{kind}|{facet}"))
+        vals = [1.0] * len(idx)
+        ov = overlap.get(facet, 0.0)
+        idx += [_h("ov"), _h(f"ov|{kind}|{facet}")]
+        vals += [min(ov, 12.0) / 4.0, min(ov, 12.0) / 4.0]
+        cl = claim.get(facet, 0.0)
+        idx += [_h("cl"), _h(f"cl|{kind}|{facet}")]
+        vals += [min(cl, 16.0) / 4.0, min(cl, 16.0) / 4.0]
+        if facet in ov_rank and ov_rank[facet] < 3 and ov > 0:
+            idx.append(_h(f"ovrank:{ov_rank[facet]}"))
+            vals.append(1.0)
+        if facet in cl_rank and cl_rank[facet] < 3 and cl > 0:
+            idx.append(_h(f"clrank:{cl_rank[facet]}"))
+            vals.append(1.0)
+        if best == facet and ov >= 2.5:
+            idx.append(_h("ovbest"))
+            vals.append(1.0)
+        if facet in topic.bottom_line:
+            idx.append(_h(f"bl|{facet}"))
+            vals.append(1.0)
+        if facet in cue_facets:
+            idx.append(_h("cue-match"))
+            vals.append(1.0)
+        out.append((np.asarray(idx, dtype=np.int64), np.asarray(vals, dtype=np.float32)))
+    return out
+
+
+MAX_SUBJECTS = 4
+# Title words that say what kind of page it is, not what it is about.
+GENERIC_TITLE_WORDS = frozenset(stem(
+    "management treatment treatments therapy diagnosis disease diseases disorder disorders syndrome acute chronic adult "
+    "adults child children older people patient patients prevention screening care use using".split()))
+LEXICAL_CANDIDATE_SCORE = 1.5  # an unnamed topic joins the named ones when its bm25 score is at least this
+
+
+def named_topics(query: Query, kb) -> list[Topic]:
+    """The topics the question names, in the order they are first mentioned (at most four)."""
+    ids = dict.fromkeys(m.topic_id for m in sorted(query.names, key=lambda m: m.start) if m.topic_id in kb.topics)
+    return [kb.topics[t] for t in list(ids)[:MAX_SUBJECTS]]
+
+
+def candidate_topics(query: Query, index, lexical: list[tuple[str, float]]) -> list[Topic]:
+    """The named topics, plus the best lexical match when the question shares a word of its names
+    ("it burns when I pee": the burns topic is named, the urinary infection one matched by words)."""
+    kb = index.kb
+    topics = named_topics(query, kb)
+    if topics and lexical and lexical[0][1] >= LEXICAL_CANDIDATE_SCORE and lexical[0][0] in kb.topics:
+        top = lexical[0][0]
+        shared = set(stem([t for t in query.tokens if t not in STOPWORDS])) & index.name_stems.get(top, frozenset())
+        if shared - GENERIC_TITLE_WORDS and all(t.id != top for t in topics):
+            topics.append(kb.topics[top])
+    return topics
+
+
+def candidates_for(query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = ()
+                   ) -> tuple[list[Candidate], list[tuple[np.ndarray, np.ndarray]]]:
+    """Every candidate of the given topics, with its features."""
+    lex = {tid: (i, score) for i, (tid, score) in enumerate(lexical[:5])}
+    cands: list[Candidate] = []
+    feats: list[tuple[np.ndarray, np.ndarray]] = []
+    for topic in topics:
+        facets = candidate_facets(topic, len(topics))
+        cands += [Candidate(topic, f) for f in facets]
+        feats += candidate_features(query, topic, facets, lex)
+    return cands, feats
+
+
+class Ranker:
+    """The trained weights and the scoring of candidates."""
+
+    def __init__(self, weights: np.ndarray) -> None:
+        self.w = weights
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> Ranker | None:
+        """The shipped model, or None when it is missing or was trained on other features."""
+        if not path.exists():
+            return None
+        data = np.load(path)
+        if int(data["feature_version"]) != FEATURE_VERSION:
+            return None
+        w = np.zeros(DIM, dtype=np.float32)
+        w[data["index"]] = data["value"].astype(np.float32)
+        return cls(w)
+
+    def score(self, feats: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        return np.array([float(self.w[i] @ v) for i, v in feats], dtype=np.float64)
+
+    def rank(self, query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = ()
+             ) -> list[tuple[Candidate, float]]:
+        """Candidates of the topics, best first, with softmax probabilities."""
+        cands, feats = candidates_for(query, topics, lexical)
+        if not cands:
+            return []
+        s = self.score(feats)
+        p = np.exp(s - s.max())
+        p /= p.sum()
+        order = np.argsort(-s)
+        return [(cands[i], float(p[i])) for i in order]
+
+
+@lru_cache(maxsize=1)
+def shipped_ranker() -> Ranker | None:
+    """The ranker shipped with the package (loaded once)."""
+    return Ranker.load()

@@ -1,0 +1,141 @@
+"""Train the subject-and-facet ranker on the training questions and write ``answer/data/ranker.npz``.
+
+    python -m curbside.answer.ranker_train [training/routing] [--out PATH] [--check 0.1]
+
+Training questions (`training/routing/*.jsonl`) are labelled like the evaluation sets
+({"question", "topic" | "drugs", "facet"}) under docs/routing-labels.md and are written apart
+from them; the evaluation sets are never read here. Multinomial logistic regression over each
+question's candidates (softmax), AdaGrad with L2, a fixed seed: the same data gives the same model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from curbside.answer.ranker import DIM, FEATURE_VERSION, MODEL_PATH, candidate_topics, candidates_for
+from curbside.answer.understand import understand
+from curbside.atomic import replace_file
+
+EPOCHS = 12
+RATE = 0.1
+L2 = 1e-6
+
+
+def read_examples(folder: Path) -> list[dict]:
+    rows = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise SystemExit(f"{path}:{n}: not JSON ({exc.msg})") from None
+    return rows
+
+
+def data_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.jsonl")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build(rows: list[dict], engine) -> tuple[list, int]:
+    """Each usable example as (candidate features, index of the gold candidate); the count skipped."""
+    kb = engine.kb
+    out, skipped = [], 0
+    for rec in rows:
+        gold_topic = (rec.get("drugs") or [rec.get("topic")])[0]
+        facet = rec.get("facet")
+        if gold_topic not in kb.topics or not facet:
+            skipped += 1
+            continue
+        query = understand(rec["question"], engine.vocab)
+        lexical = engine.index.search(query.expanded)
+        named = candidate_topics(query, engine.index, lexical)
+        topics = named if gold_topic in {t.id for t in named} else [kb.topics[gold_topic]]
+        cands, feats = candidates_for(query, topics, lexical)
+        gold = next((i for i, c in enumerate(cands) if c.topic.id == gold_topic and c.facet == facet), None)
+        if gold is None:
+            skipped += 1
+            continue
+        out.append((feats, gold))
+    return out, skipped
+
+
+def train(examples: list, epochs: int = EPOCHS, seed: int = 0) -> np.ndarray:
+    """AdaGrad on the softmax loss over each example's candidates."""
+    w = np.zeros(DIM, dtype=np.float64)
+    g2 = np.full(DIM, 1e-8)
+    order = list(range(len(examples)))
+    rng = random.Random(seed)
+    for _ in range(epochs):
+        rng.shuffle(order)
+        for k in order:
+            feats, gold = examples[k]
+            scores = np.array([w[i] @ v for i, v in feats])
+            p = np.exp(scores - scores.max())
+            p /= p.sum()
+            p[gold] -= 1.0
+            idx = np.concatenate([i for i, _ in feats])
+            grad = np.concatenate([v * p[c] for c, (_, v) in enumerate(feats)])
+            uniq, inv = np.unique(idx, return_inverse=True)
+            g = np.bincount(inv, weights=grad) + L2 * w[uniq]
+            g2[uniq] += g * g
+            w[uniq] -= RATE * g / np.sqrt(g2[uniq])
+    return w
+
+
+def accuracy(w: np.ndarray, examples: list) -> float:
+    hits = sum(int(np.argmax([w[i] @ v for i, v in feats]) == gold) for feats, gold in examples)
+    return hits / len(examples) if examples else 0.0
+
+
+def save(w: np.ndarray, path: Path, source_hash: str) -> int:
+    index = np.flatnonzero(np.abs(w) > 1e-4).astype(np.int32)
+    import io
+
+    buf = io.BytesIO()
+    np.savez_compressed(buf, index=index, value=w[index].astype(np.float16), feature_version=FEATURE_VERSION,
+                        training_data=source_hash)
+    replace_file(path, buf.getvalue())
+    return len(index)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from curbside.engine import get_engine
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", default="training/routing", type=Path)
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--check", type=float, default=0.0, help="hold out this share to report accuracy first")
+    args = parser.parse_args(argv)
+    rows = read_examples(args.folder)
+    if not rows:
+        print(f"no training questions in {args.folder}", file=sys.stderr)
+        return 1
+    engine = get_engine()
+    examples, skipped = build(rows, engine)
+    print(f"{len(rows)} training questions, {len(examples)} usable, {skipped} skipped (unknown topic or facet)")
+    if args.check:
+        shuffled = examples[:]
+        random.Random(1).shuffle(shuffled)
+        cut = int(len(shuffled) * args.check)
+        w = train(shuffled[cut:])
+        print(f"held-out check: {accuracy(w, shuffled[:cut]):.1%} of {cut} (train {accuracy(w, shuffled[cut:]):.1%})")
+    w = train(examples)
+    kept = save(w, args.out, data_hash(args.folder))
+    print(f"wrote {args.out} ({kept} weights)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
