@@ -1,0 +1,102 @@
+"""Settle the routing sets' labels by majority vote of the original writer and two blind annotators.
+
+    python eval/adjudicate.py            # report agreement, rewrite nothing
+    python eval/adjudicate.py --write    # rewrite eval/routing and eval/drugs with the voted labels
+
+The questions of `eval/routing` and `eval/drugs` were labelled by the writers of each topic, who
+followed different habits. Two annotators then labelled every question again under
+docs/routing-labels.md, each blind to the original label, to each other and to the engine
+(`eval/labels/blind-*.jsonl`; ids are `<file>:<line index>`). A vote on (first subject, facet)
+decides: the label two of the three give wins; with three different labels the original stays.
+A changed record keeps its original label under "original", so both can be scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = ("eval/routing", "eval/drugs")
+
+
+def subjects(rec: dict) -> list[str]:
+    return list(rec.get("drugs") or ([rec["topic"]] if rec.get("topic") else []))
+
+
+def key(rec: dict) -> tuple[str | None, str | None]:
+    subj = subjects(rec)
+    return (subj[0] if subj else None, rec.get("facet"))
+
+
+def load_blind(folder: Path) -> list[dict[str, dict]]:
+    """Each annotator's labels by question id (an annotator's work may be split over several files)."""
+    by_annotator: dict[str, dict[str, dict]] = collections.defaultdict(dict)
+    for path in sorted(folder.glob("blind-*.jsonl")):
+        annotator = path.stem.split("-")[1]  # blind-<annotator>-<part>.jsonl
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                by_annotator[annotator][rec["id"]] = rec
+    return list(by_annotator.values())
+
+
+def vote(original: dict, blind: list[dict]) -> dict:
+    """The record with the majority label (the original when there is no majority or it is in it)."""
+    counts = collections.Counter([key(original)] + [key(b) for b in blind])
+    winner, n = counts.most_common(1)[0]
+    if n < 2 or winner == key(original) or winner[0] is None:
+        return original
+    source = next(b for b in blind if key(b) == winner)
+    new = {"question": original["question"]}
+    subj = subjects(source)
+    if "drugs" in source or "drugs" in original:
+        new["drugs"] = subj
+    else:
+        new["topic"] = subj[0]
+    new["facet"] = winner[1]
+    new["original"] = {k: v for k, v in original.items() if k != "question"}
+    return new
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    annotators = load_blind(ROOT / "eval" / "labels")
+    totals = collections.Counter()
+    for folder in SETS:
+        for path in sorted((ROOT / folder).glob("*.jsonl")):
+            rel = path.relative_to(ROOT).as_posix()
+            out = []
+            for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+                if not line.strip():
+                    continue
+                rec = json.loads(line)
+                original = {"question": rec["question"], **(rec.get("original") or {k: v for k, v in rec.items() if k != "question"})}
+                blind = [a[f"{rel}:{i}"] for a in annotators if f"{rel}:{i}" in a]
+                totals["questions"] += 1
+                totals["blind labels"] += len(blind)
+                for b in blind:
+                    totals["blind agrees with original: subject"] += key(b)[0] in subjects(original)
+                    totals["blind agrees with original: subject and facet"] += key(b)[0] in subjects(original) and key(b)[1] == original.get("facet")
+                if len(blind) == 2:
+                    totals["the two blind annotators agree"] += key(blind[0]) == key(blind[1])
+                voted = vote(original, blind)
+                totals["labels changed by the vote"] += "original" in voted
+                out.append(voted)
+            if args.write:
+                path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), encoding="utf-8")
+    n, b = totals["questions"], totals["blind labels"] or 1
+    print(f"questions: {n}, blind labels: {totals['blind labels']}")
+    for name in ("blind agrees with original: subject", "blind agrees with original: subject and facet"):
+        print(f"{name}: {totals[name] / b:.1%}")
+    print(f"the two blind annotators agree (subject and facet): {totals['the two blind annotators agree'] / max(n, 1):.1%}")
+    print(f"labels changed by the vote: {totals['labels changed by the vote']} ({totals['labels changed by the vote'] / max(n, 1):.1%})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
