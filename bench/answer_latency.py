@@ -22,7 +22,7 @@ COLD_TARGET_S = 1.5
 
 def questions(n: int = 200) -> list[str]:
     qs: list[str] = []
-    for f in sorted((REPO / "eval").glob("*/*.jsonl")):
+    for f in sorted(p for d in ("routing", "drugs", "threads") for p in (REPO / "eval" / d).glob("*.jsonl")):
         for line in f.read_text().splitlines():
             if line.strip():
                 rec = json.loads(line)

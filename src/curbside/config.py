@@ -14,7 +14,7 @@ def _default_data_dir() -> Path:
 
 
 class RetrievalSettings(BaseModel):
-    dense: bool = Field(True, description="Use dense (ONNX MiniLM) search beside lexical search for corpora")
+    dense: bool = Field(True, description="Use the dense (ONNX MiniLM) model: corpus search beside lexical search, and the router's semantic signal")
     top_k: int = Field(8, ge=1, le=100, description="Passages considered per corpus answer")
 
 

@@ -110,13 +110,14 @@ class Engine:
 
     # ---- stages ----------------------------------------------------------------
     def _route_in_thread(self, query: Query, thread: Thread) -> tuple[Query, Route]:
-        routed = route(query, self.index)
-        if routed.primary is not None and routed.asked_facet != query.facet:
-            query = replace(query, facet=routed.asked_facet, intent=FACET_INTENT.get(routed.asked_facet, "other"))
+        routed = route(query, self.index, self.claim_space)
         last = thread.last
         topic = self.kb.get(last.topic_ids[0]) if last and last.topic_ids else None
         if topic is None or not self._keeps_thread_topic(query, topic):
-            return query, routed  # a new subject starts a fresh topic
+            # A new subject starts a fresh topic; the query takes the facet the router chose.
+            if routed.primary is not None and routed.asked_facet != query.facet:
+                query = replace(query, facet=routed.asked_facet, intent=FACET_INTENT.get(routed.asked_facet, "other"))
+            return query, routed
         # Keep the thread's topic; carry over who the patient is unless the follow-up says otherwise.
         prev = last.entities
         ent = query.entities.model_copy(update={
@@ -223,6 +224,17 @@ class Engine:
         )
 
     # ---- imported corpora ------------------------------------------------------
+    @cached_property
+    def claim_space(self):
+        """Embedded section texts for the ranker's semantic signal, or None (dense off, no model)."""
+        from curbside.answer.semantic import load_claim_space
+
+        try:
+            return load_claim_space(self.kb, self.settings.data_dir / "cache", enabled=self.settings.retrieval.dense)
+        except Exception as exc:  # the ranker works without it; a broken model must not stop answers
+            log.warning("semantic routing signal unavailable: %s", exc)
+            return None
+
     @cached_property
     def _corpus(self):
         """The corpus searcher, or None when nothing was ingested (or the index module is unavailable)."""

@@ -1,19 +1,35 @@
-"""Routing on our labelled question sets (eval/routing, eval/drugs): a regression floor.
+"""Routing on our labelled question sets (eval/routing, eval/drugs) with the engine as shipped.
 
-The issues ask for 95% topic and 85% facet accuracy; we are not there (docs/evaluation.md has
-the figures). These floors sit a few points under today's figures so a change that makes
-routing worse fails here, while the figures in the docs say how far we are from the target.
+The drug set (issue 9) is held to the issue's gate: 95% drug routing, 85% facet. The condition
+set (issue 4) is not there yet (docs/evaluation.md has the figures); its floor sits a little
+under today's figures so a change that makes routing worse fails here. The ranker is trained on
+training/routing only; a test below checks that no training question is an evaluation question.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from curbside.evaluation import evaluate_file
 
-EVAL = Path(__file__).resolve().parents[2] / "eval"
+ROOT = Path(__file__).resolve().parents[2]
+EVAL = ROOT / "eval"
+TRAINING = ROOT / "training" / "routing"
+
+
+@pytest.fixture(scope="module")
+def shipped_engine(tmp_path_factory):
+    """The engine with its defaults: the real ONNX model gives the ranker its semantic signal."""
+    from curbside.config import Settings
+    from curbside.engine import Engine
+
+    engine = Engine(Settings(data_dir=tmp_path_factory.mktemp("routing-data")))
+    assert engine.claim_space is not None, "the ONNX model must load for these figures"
+    return engine
 
 
 def _tally(engine, folder: str):
@@ -26,11 +42,58 @@ def _tally(engine, folder: str):
             min(r.citation_validity for r in reports))
 
 
-@pytest.mark.parametrize(("folder", "min_questions", "topic_floor", "facet_floor"),
-                         [("routing", 300, 0.80, 0.45), ("drugs", 300, 0.78, 0.52)])
-def test_routing_does_not_regress(engine, folder, min_questions, topic_floor, facet_floor):
-    total, topic, facet, citations = _tally(engine, folder)
+@pytest.mark.onnx
+@pytest.mark.parametrize(("folder", "min_questions", "topic_min", "facet_min"),
+                         [("drugs", 300, 0.95, 0.85), ("routing", 300, 0.88, 0.73)])
+def test_routing_accuracy(shipped_engine, folder, min_questions, topic_min, facet_min):
+    total, topic, facet, citations = _tally(shipped_engine, folder)
     assert total >= min_questions
     assert citations == 1.0
-    assert topic >= topic_floor, f"topic routing {topic:.1%}"
-    assert facet >= facet_floor, f"facet {facet:.1%}"
+    assert topic >= topic_min, f"topic routing {topic:.1%}"
+    assert facet >= facet_min, f"facet {facet:.1%}"
+
+
+def test_routing_without_the_model_stays_useful(engine):
+    """With dense off (no ONNX model) the ranker runs on its other features, a few points lower."""
+    total, topic, facet, _ = _tally(engine, "drugs")
+    assert topic >= 0.90 and facet >= 0.78, (topic, facet)
+
+
+def _questions(folder: Path) -> set[str]:
+    out = set()
+    for path in folder.rglob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                out.update(t["question"] for t in rec["turns"]) if "turns" in rec else out.add(rec.get("question", ""))
+    out.discard("")
+    return {" ".join(q.lower().split()) for q in out}
+
+
+def test_training_questions_are_not_evaluation_questions():
+    training = _questions(TRAINING)
+    assert len(training) >= 3000
+    overlap = training & _questions(EVAL)
+    assert not overlap, sorted(overlap)[:5]
+
+
+def test_shipped_ranker_was_trained_on_the_current_training_set():
+    from curbside.answer.ranker import FEATURE_VERSION, MODEL_PATH
+    from curbside.answer.ranker_train import data_hash
+
+    data = np.load(MODEL_PATH)
+    assert int(data["feature_version"]) == FEATURE_VERSION
+    assert str(data["training_data"]) == data_hash(TRAINING), (
+        "training/routing changed: retrain with `python -m curbside.answer.ranker_train`")
+
+
+def test_shipped_claim_vectors_cover_the_knowledge_base(engine):
+    """Every section text has a prebuilt vector, so a first run embeds nothing."""
+    from curbside.answer.semantic import PREBUILT, _load_npz, section_texts
+    from curbside.index.cache import content_key
+    from curbside.index.embed import MINILM_ID
+
+    known = _load_npz(PREBUILT)
+    texts = {t for topic in engine.kb.topics.values() for _, t in section_texts(topic)}
+    missing = [t for t in texts if content_key(MINILM_ID, t) not in known]
+    assert not missing, f"{len(missing)} texts lack vectors: run `python -m curbside.answer.semantic`"

@@ -89,3 +89,19 @@ def test_ordinary_questions_raise_no_red_flag(text):
 def test_any_text_is_understood_without_crashing(engine, text):
     q = understand(text, engine.vocab)
     assert q.facet and q.intent
+
+
+@pytest.mark.parametrize(("question", "wrong_topic"), [
+    ("Heel pain every morning with the first few steps", "grief-and-bereavement"),  # "morning" is not "mourning"
+    ("My 2 month old has thick yellow crusty scales on his scalp. How do I get rid of cradle cap?",
+     "community-acquired-pneumonia"),  # "cap" is shorthand only in capitals
+    ("When does someone with an EF of 30% need an ICD or CRT?", "contact-dermatitis"),
+    ("Hb 98 g/L, MCV 72, ferritin 8 in a 68 year old man", "molluscum"),
+])
+def test_everyday_words_do_not_name_unrelated_topics(vocab, question, wrong_topic):
+    assert wrong_topic not in {m.topic_id for m in understand(question, vocab).names}
+
+
+def test_shorthand_in_capitals_still_expands():
+    assert "community-acquired pneumonia" in expand_abbreviations("CAP in a 70 year old")
+    assert "cap" in expand_abbreviations("cradle cap").split()

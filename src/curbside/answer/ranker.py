@@ -31,7 +31,7 @@ from curbside.knowledge.schema import Topic
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "ranker.npz"
 DIM = 1 << 20  # hashed feature space
-FEATURE_VERSION = 4  # bump when features change: a model trained on other features is not loaded
+FEATURE_VERSION = 6  # bump when features change: a model trained on other features is not loaded
 
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 _CHILD_WORDS = re.compile(r"\b(son|daughter|child|children|kids?|toddler|baby|babies|infant|newborn|teen\w*|"
@@ -216,12 +216,19 @@ def _topic_features(query: Query, topic: Topic, lexical: dict[str, tuple[int, fl
     return feats
 
 
-def candidate_features(query: Query, topic: Topic, facets: list[str],
-                       lexical: dict[str, tuple[int, float]]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Hashed feature indices and values for each facet of one candidate topic."""
+def candidate_features(query: Query, topic: Topic, facets: list[str], lexical: dict[str, tuple[int, float]],
+                       sem: dict[str, float] | None = None, sem_topic_rank: int | None = None
+                       ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Hashed feature indices and values for each facet of one candidate topic.
+
+    ``sem`` is the question's best cosine with each facet's section texts (None without the model)."""
     kind = topic.kind
     qf = _question_features(query, topic)
     tf = _topic_features(query, topic, lexical)
+    if sem:
+        top_sim = max(sem.values())
+        tf = tf + [f"semtop:{sem_topic_rank}"] + ([f"semlevel:{min(int(top_sim * 10), 9)}"])
+    sem_rank = {f: r for r, f in enumerate(sorted(sem, key=lambda f: -sem[f]))} if sem else {}
     subject = [_h(f"{g}|{kind}|S") for g in qf + tf] + [_h(f"bias|{kind}|S")]
     qstems = set(stem([t for t in query.tokens if t not in STOPWORDS]))
     own = {s for m in query.names if m.topic_id == topic.id for s in stem(list(query.tokens[m.start:m.end]))}
@@ -251,6 +258,16 @@ def candidate_features(query: Query, topic: Topic, facets: list[str],
         if facet in cl_rank and cl_rank[facet] < 3 and cl > 0:
             idx.append(_h(f"clrank:{cl_rank[facet]}"))
             vals.append(1.0)
+        if sem:
+            sim = sem.get(facet, 0.0)
+            idx += [_h("sem"), _h(f"sem|{kind}|{facet}")]
+            vals += [max(sim - 0.2, 0.0) * 4.0, max(sim - 0.2, 0.0) * 4.0]
+            if facet in sem_rank and sem_rank[facet] < 3:
+                idx.append(_h(f"semrank:{sem_rank[facet]}"))
+                vals.append(1.0)
+            if facet in sem:
+                idx.append(_h(f"semgap:{min(int((top_sim - sim) * 20), 5)}"))
+                vals.append(1.0)
         if best == facet and ov >= 2.5:
             idx.append(_h("ovbest"))
             vals.append(1.0)
@@ -278,29 +295,46 @@ def named_topics(query: Query, kb) -> list[Topic]:
     return [kb.topics[t] for t in list(ids)[:MAX_SUBJECTS]]
 
 
+def lexical_topics(query: Query, index, lexical: list[tuple[str, float]], limit: int) -> list[Topic]:
+    """The best word matches (bm25 at least LEXICAL_CANDIDATE_SCORE) that share a specific word of their names."""
+    words_asked = set(stem([t for t in query.tokens if t not in STOPWORDS]))
+    out = []
+    for tid, score in lexical[:limit]:
+        if score < LEXICAL_CANDIDATE_SCORE or tid not in index.kb.topics:
+            break
+        if (words_asked & index.name_stems.get(tid, frozenset())) - GENERIC_TITLE_WORDS:
+            out.append(index.kb.topics[tid])
+    return out
+
+
 def candidate_topics(query: Query, index, lexical: list[tuple[str, float]]) -> list[Topic]:
-    """The named topics, plus the best lexical match when the question shares a word of its names
-    ("it burns when I pee": the burns topic is named, the urinary infection one matched by words)."""
-    kb = index.kb
-    topics = named_topics(query, kb)
-    if topics and lexical and lexical[0][1] >= LEXICAL_CANDIDATE_SCORE and lexical[0][0] in kb.topics:
-        top = lexical[0][0]
-        shared = set(stem([t for t in query.tokens if t not in STOPWORDS])) & index.name_stems.get(top, frozenset())
-        if shared - GENERIC_TITLE_WORDS and all(t.id != top for t in topics):
-            topics.append(kb.topics[top])
+    """The named topics plus the best word match ("it burns when I pee": the burns topic is named, the
+    urinary infection one matched by words); with nothing named, the three best word matches."""
+    topics = named_topics(query, index.kb)
+    if not topics:
+        if query.non_medical_cue or query.unknown_drug:
+            return []  # "repair a bicycle puncture", a drug we have no monograph for: not ours to answer
+        return lexical_topics(query, index, lexical, limit=3)
+    top = lexical_topics(query, index, lexical, limit=1)
+    if top and all(t.id != top[0].id for t in topics):
+        topics.append(top[0])
     return topics
 
 
-def candidates_for(query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = ()
+def candidates_for(query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = (),
+                   space=None, qvec: np.ndarray | None = None
                    ) -> tuple[list[Candidate], list[tuple[np.ndarray, np.ndarray]]]:
-    """Every candidate of the given topics, with its features."""
+    """Every candidate of the given topics, with its features (``space``/``qvec``: the semantic signal)."""
     lex = {tid: (i, score) for i, (tid, score) in enumerate(lexical[:5])}
+    sems = {t.id: space.similarity(qvec, t) for t in topics} if space is not None and qvec is not None else {}
+    tops = sorted(sems, key=lambda tid: -max(sems[tid].values(), default=0.0))
     cands: list[Candidate] = []
     feats: list[tuple[np.ndarray, np.ndarray]] = []
     for topic in topics:
         facets = candidate_facets(topic, len(topics))
         cands += [Candidate(topic, f) for f in facets]
-        feats += candidate_features(query, topic, facets, lex)
+        sem = sems.get(topic.id)
+        feats += candidate_features(query, topic, facets, lex, sem, tops.index(topic.id) if sem else None)
     return cands, feats
 
 
@@ -325,10 +359,11 @@ class Ranker:
     def score(self, feats: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         return np.array([float(self.w[i] @ v) for i, v in feats], dtype=np.float64)
 
-    def rank(self, query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = ()
+    def rank(self, query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = (), space=None
              ) -> list[tuple[Candidate, float]]:
         """Candidates of the topics, best first, with softmax probabilities."""
-        cands, feats = candidates_for(query, topics, lexical)
+        qvec = space.embed_question(query.text) if space is not None and topics else None
+        cands, feats = candidates_for(query, topics, lexical, space, qvec)
         if not cands:
             return []
         s = self.score(feats)

@@ -24,6 +24,7 @@ from curbside.answer.understand import understand
 from curbside.atomic import replace_file
 
 EPOCHS = 12
+SEEDS = 3  # the model is the average of this many runs over differently shuffled data: steadier than one
 RATE = 0.1
 L2 = 1e-6
 
@@ -62,7 +63,9 @@ def build(rows: list[dict], engine) -> tuple[list, int]:
         lexical = engine.index.search(query.expanded)
         named = candidate_topics(query, engine.index, lexical)
         topics = named if gold_topic in {t.id for t in named} else [kb.topics[gold_topic]]
-        cands, feats = candidates_for(query, topics, lexical)
+        space = engine.claim_space
+        qvec = space.embed_question(query.text) if space is not None else None
+        cands, feats = candidates_for(query, topics, lexical, space, qvec)
         gold = next((i for i, c in enumerate(cands) if c.topic.id == gold_topic and c.facet == facet), None)
         if gold is None:
             skipped += 1
@@ -94,6 +97,11 @@ def train(examples: list, epochs: int = EPOCHS, seed: int = 0) -> np.ndarray:
     return w
 
 
+def train_averaged(examples: list, seeds: int = SEEDS) -> np.ndarray:
+    """The mean of the weights of several training runs (different shuffles)."""
+    return sum(train(examples, seed=s) for s in range(seeds)) / seeds
+
+
 def accuracy(w: np.ndarray, examples: list) -> float:
     hits = sum(int(np.argmax([w[i] @ v for i, v in feats]) == gold) for feats, gold in examples)
     return hits / len(examples) if examples else 0.0
@@ -107,6 +115,7 @@ def save(w: np.ndarray, path: Path, source_hash: str) -> int:
     np.savez_compressed(buf, index=index, value=w[index].astype(np.float16), feature_version=FEATURE_VERSION,
                         training_data=source_hash)
     replace_file(path, buf.getvalue())
+    path.chmod(0o644)
     return len(index)
 
 
@@ -129,9 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         shuffled = examples[:]
         random.Random(1).shuffle(shuffled)
         cut = int(len(shuffled) * args.check)
-        w = train(shuffled[cut:])
+        w = train_averaged(shuffled[cut:])
         print(f"held-out check: {accuracy(w, shuffled[:cut]):.1%} of {cut} (train {accuracy(w, shuffled[cut:]):.1%})")
-    w = train(examples)
+    w = train_averaged(examples)
     kept = save(w, args.out, data_hash(args.folder))
     print(f"wrote {args.out} ({kept} weights)")
     return 0

@@ -146,7 +146,7 @@ def _topic_text(topic: Topic) -> str:
     return "\n".join(parts)
 
 
-def route(query: Query, index: TopicIndex) -> Route:
+def route(query: Query, index: TopicIndex, space=None) -> Route:
     """Choose the topic(s) and facet that answer the query."""
     kb = index.kb
     lexical = index.search(query.expanded)
@@ -156,7 +156,7 @@ def route(query: Query, index: TopicIndex) -> Route:
     facet = query.facet
     ranker = shipped_ranker()
     if ranker is not None:
-        return _route_ranked(query, index, ranker, lexical)
+        return _route_ranked(query, index, ranker, lexical, space)
 
     # A drug named beside a constraint condition ("ibuprofen with CKD"): the drug is the subject.
     if drugs:
@@ -251,28 +251,39 @@ def _red_flag_topic(query: Query, kb: KnowledgeBase) -> Topic | None:
     return None
 
 
+# With nothing named and no clear word match, the ranker's share for its best topic must reach this
+# (calibrated on held-out training questions, see docs/retrieval.md).
+NO_NAME_MIN_SHARE = 0.9
+# Words that, besides a name, ask nothing in particular ("what is gout?", "tell me about Guaifenesin").
+_ONLY_A_NAME = frozenset("_ what whats is are the a an about tell me info information on of".split())
 _PARTS_OF_THE_PLAN = frozenset({"first_line", "definition", "expectations"})
 
 
-def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list[tuple[str, float]]) -> Route:
+def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list[tuple[str, float]], space=None) -> Route:
     """Route with the learned ranker: it picks the subject among the named topics and the facet."""
     kb = index.kb
     topics = candidate_topics(query, index, lexical)
     confident = True
-    forced_facet = None
-    if not topics:
-        primary, confident = _lexical_primary(query, index, lexical)
-        if primary is None and query.safety is not None:
-            primary, forced_facet = _red_flag_topic(query, kb), "red_flags"
-        if primary is None:
+    ranked = ranker.rank(query, topics, lexical, space) if topics else []
+    if ranked and not named_topics(query, kb):
+        # Nothing named: words alone route when one topic clearly leads, or the ranker is sure of one.
+        clear, confident = _lexical_primary(query, index, lexical)
+        share = sum(p for c, p in ranked if c.topic.id == ranked[0][0].topic.id)
+        if clear is None and share < NO_NAME_MIN_SHARE:
+            ranked = []
+    if not ranked:
+        hint = _red_flag_topic(query, kb) if query.safety is not None else None
+        if hint is None:
             return Route(primary=None, supporting=(), facet=query.facet, asked_facet=query.facet, confident=True,
                          considered=tuple(lexical[:5]))
-        topics = [primary]
-    ranked = ranker.rank(query, topics, lexical)
+        return Route(primary=hint, supporting=(), facet=available_facet(hint, "red_flags"), asked_facet="red_flags",
+                     confident=True, considered=tuple(lexical[:5]))
     best = ranked[0][0]
     primary = best.topic
-    facet = forced_facet or best.facet
-    if primary.kind == "condition" and facet in _PARTS_OF_THE_PLAN and BROAD_MANAGEMENT.search(query.masked):
+    facet = best.facet
+    if not [w for w in words(query.masked) if w not in _ONLY_A_NAME]:
+        facet = "management"  # only a name ("Guaifenesin", "gout?"): the whole page
+    elif primary.kind == "condition" and facet in _PARTS_OF_THE_PLAN and BROAD_MANAGEMENT.search(query.masked):
         facet = "management"  # "best approach", "overall plan": the convention's whole plan (docs/routing-labels.md)
     supporting = [t for t in named_topics(query, kb) if t.id != primary.id][:2]
     if facet == "comparison" and not supporting:
