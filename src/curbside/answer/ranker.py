@@ -30,8 +30,9 @@ from curbside.answer.understand import BROAD_MANAGEMENT, FACET_CUES, Query
 from curbside.knowledge.schema import Topic
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "ranker.npz"
+EXAMPLES_PATH = Path(__file__).resolve().parent / "data" / "examples.npz"
 DIM = 1 << 20  # hashed feature space
-FEATURE_VERSION = 6  # bump when features change: a model trained on other features is not loaded
+FEATURE_VERSION = 7  # bump when features change: a model trained on other features is not loaded
 
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 _CHILD_WORDS = re.compile(r"\b(son|daughter|child|children|kids?|toddler|baby|babies|infant|newborn|teen\w*|"
@@ -321,28 +322,121 @@ def candidate_topics(query: Query, index, lexical: list[tuple[str, float]]) -> l
     return topics
 
 
+class ExampleSpace:
+    """The training questions in the embedding space with their labels: how the nearest ones were labelled.
+
+    Shipped as ``answer/data/examples.npz`` beside the weights (both written by ranker_train)."""
+
+    def __init__(self, vectors: np.ndarray, topics: list[str], facets: list[str], kinds: list[str]) -> None:
+        self.vectors = vectors.astype(np.float32)
+        self.by_topic: dict[str, dict[str, np.ndarray]] = {}
+        self.by_kind: dict[tuple[str, str], np.ndarray] = {}
+        groups: dict[tuple[str, str], list[int]] = {}
+        kind_groups: dict[tuple[str, str], list[int]] = {}
+        for i, (t, f, k) in enumerate(zip(topics, facets, kinds, strict=True)):
+            groups.setdefault((t, f), []).append(i)
+            kind_groups.setdefault((k, f), []).append(i)
+        for (t, f), rows in groups.items():
+            self.by_topic.setdefault(t, {})[f] = np.asarray(rows)
+        self.by_kind = {key: np.asarray(rows) for key, rows in kind_groups.items()}
+
+    @classmethod
+    def load(cls, path: Path = EXAMPLES_PATH) -> ExampleSpace | None:
+        if not path.exists():
+            return None
+        data = np.load(path)
+        return cls(data["vectors"], [str(x) for x in data["topics"]], [str(x) for x in data["facets"]],
+                   [str(x) for x in data["kinds"]])
+
+    def save(self, path: Path, topics: list[str], facets: list[str], kinds: list[str]) -> None:
+        import io
+
+        from curbside.atomic import replace_file
+
+        buf = io.BytesIO()
+        np.savez_compressed(buf, vectors=self.vectors.astype(np.float16), topics=np.asarray(topics),
+                            facets=np.asarray(facets), kinds=np.asarray(kinds))
+        replace_file(path, buf.getvalue())
+        path.chmod(0o644)
+
+    def similarities(self, qvec: np.ndarray, exclude: int | None = None) -> np.ndarray:
+        sims = self.vectors @ qvec
+        if exclude is not None:  # training: a question is not its own neighbour, nor its exact copies
+            sims = np.where(sims > 0.995, -1.0, sims)
+            sims[exclude] = -1.0
+        return sims
+
+    def evidence(self, sims: np.ndarray, topic: Topic, facets: list[str]) -> tuple[dict[str, float], dict[str, float]]:
+        """Per facet: the closest training question labelled (this topic, facet), and the mean of the three
+        closest labelled with the facet on any topic of the same kind."""
+        own = self.by_topic.get(topic.id, {})
+        near = {f: float(sims[own[f]].max()) for f in facets if f in own}
+        kind = {}
+        for f in facets:
+            rows = self.by_kind.get((topic.kind, f))
+            if rows is not None and len(rows):
+                top = np.partition(sims[rows], -min(3, len(rows)))[-min(3, len(rows)):]
+                kind[f] = float(top.mean())
+        return near, kind
+
+
 def candidates_for(query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = (),
-                   space=None, qvec: np.ndarray | None = None
-                   ) -> tuple[list[Candidate], list[tuple[np.ndarray, np.ndarray]]]:
-    """Every candidate of the given topics, with its features (``space``/``qvec``: the semantic signal)."""
+                   space=None, qvec: np.ndarray | None = None, examples: ExampleSpace | None = None,
+                   exclude: int | None = None) -> tuple[list[Candidate], list[tuple[np.ndarray, np.ndarray]]]:
+    """Every candidate of the given topics, with its features (``space``/``qvec``: the semantic signal;
+    ``examples``: the training questions nearest to this one, ``exclude`` its own row when training)."""
     lex = {tid: (i, score) for i, (tid, score) in enumerate(lexical[:5])}
     sems = {t.id: space.similarity(qvec, t) for t in topics} if space is not None and qvec is not None else {}
     tops = sorted(sems, key=lambda tid: -max(sems[tid].values(), default=0.0))
+    sims = examples.similarities(qvec, exclude) if examples is not None and qvec is not None else None
     cands: list[Candidate] = []
     feats: list[tuple[np.ndarray, np.ndarray]] = []
+    per_topic = []
     for topic in topics:
         facets = candidate_facets(topic, len(topics))
+        per_topic.append((topic, facets, examples.evidence(sims, topic, facets) if sims is not None else None))
+    best_near = {t.id: max(ev[0].values(), default=0.0) for t, _, ev in per_topic if ev}
+    near_order = sorted(best_near, key=lambda tid: -best_near[tid])
+    for topic, facets, ev in per_topic:
         cands += [Candidate(topic, f) for f in facets]
         sem = sems.get(topic.id)
-        feats += candidate_features(query, topic, facets, lex, sem, tops.index(topic.id) if sem else None)
+        fs = candidate_features(query, topic, facets, lex, sem, tops.index(topic.id) if sem else None)
+        if ev:
+            fs = [_with_examples(i, v, f, ev, near_order.index(topic.id), best_near[topic.id])
+                  for (i, v), f in zip(fs, facets, strict=True)]
+        feats += fs
     return cands, feats
+
+
+def _with_examples(idx: np.ndarray, vals: np.ndarray, facet: str, ev: tuple[dict[str, float], dict[str, float]],
+                   topic_rank: int, topic_best: float) -> tuple[np.ndarray, np.ndarray]:
+    """Add the nearest-training-question features of one candidate."""
+    near, kind = ev
+    extra_i, extra_v = [], []
+    n = near.get(facet, 0.0)
+    k = kind.get(facet, 0.0)
+    extra_i += [_h("knn"), _h(f"knn|{facet}"), _h("knnkind"), _h(f"knnkind|{facet}")]
+    extra_v += [max(n - 0.3, 0.0) * 3.0, max(n - 0.3, 0.0) * 3.0, max(k - 0.3, 0.0) * 3.0, max(k - 0.3, 0.0) * 3.0]
+    ranked_near = sorted(near, key=lambda f: -near[f])
+    if facet in ranked_near[:3]:
+        extra_i.append(_h(f"knnrank:{ranked_near.index(facet)}"))
+        extra_v.append(1.0)
+    ranked_kind = sorted(kind, key=lambda f: -kind[f])
+    if facet in ranked_kind[:3]:
+        extra_i.append(_h(f"knnkindrank:{ranked_kind.index(facet)}"))
+        extra_v.append(1.0)
+    extra_i += [_h(f"knntop:{min(topic_rank, 3)}"), _h("knntopsim")]
+    extra_v += [1.0, max(topic_best - 0.3, 0.0) * 3.0]
+    return (np.concatenate([idx, np.asarray(extra_i, dtype=np.int64)]),
+            np.concatenate([vals, np.asarray(extra_v, dtype=np.float32)]))
 
 
 class Ranker:
     """The trained weights and the scoring of candidates."""
 
-    def __init__(self, weights: np.ndarray) -> None:
+    def __init__(self, weights: np.ndarray, examples: ExampleSpace | None = None) -> None:
         self.w = weights
+        self.examples = examples
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> Ranker | None:
@@ -354,7 +448,7 @@ class Ranker:
             return None
         w = np.zeros(DIM, dtype=np.float32)
         w[data["index"]] = data["value"].astype(np.float32)
-        return cls(w)
+        return cls(w, ExampleSpace.load())
 
     def score(self, feats: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         return np.array([float(self.w[i] @ v) for i, v in feats], dtype=np.float64)
@@ -363,7 +457,7 @@ class Ranker:
              ) -> list[tuple[Candidate, float]]:
         """Candidates of the topics, best first, with softmax probabilities."""
         qvec = space.embed_question(query.text) if space is not None and topics else None
-        cands, feats = candidates_for(query, topics, lexical, space, qvec)
+        cands, feats = candidates_for(query, topics, lexical, space, qvec, self.examples)
         if not cands:
             return []
         s = self.score(feats)

@@ -19,7 +19,17 @@ from pathlib import Path
 
 import numpy as np
 
-from curbside.answer.ranker import DIM, FEATURE_VERSION, MODEL_PATH, candidate_topics, candidates_for
+from curbside.answer.ranker import (
+    DIM,
+    EXAMPLES_PATH,
+    FEATURE_VERSION,
+    MODEL_PATH,
+    ExampleSpace,
+    candidate_facets,
+    candidate_topics,
+    candidates_for,
+)
+from curbside.answer.text import clean_text
 from curbside.answer.understand import understand
 from curbside.atomic import replace_file
 
@@ -49,29 +59,52 @@ def data_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def build(rows: list[dict], engine) -> tuple[list, int]:
-    """Each usable example as (candidate features, index of the gold candidate); the count skipped."""
-    kb = engine.kb
+def usable(rows: list[dict], kb) -> tuple[list[tuple[dict, str, str]], int]:
+    """(record, subject, facet) of the records whose subject is a topic and whose facet it has; the count skipped."""
     out, skipped = [], 0
     for rec in rows:
-        gold_topic = (rec.get("drugs") or [rec.get("topic")])[0]
+        subject = (rec.get("drugs") or [rec.get("topic")])[0]
         facet = rec.get("facet")
-        if gold_topic not in kb.topics or not facet:
+        topic = kb.topics.get(subject)
+        if topic is None or not facet or facet not in candidate_facets(topic, 2):
             skipped += 1
             continue
+        out.append((rec, subject, facet))
+    return out, skipped
+
+
+def example_space(records: list[tuple[dict, str, str]], engine) -> tuple[ExampleSpace | None, list[str], list[str], list[str]]:
+    """The training questions embedded (None without the model), with their labels."""
+    space = engine.claim_space
+    topics = [s for _, s, _ in records]
+    facets = [f for _, _, f in records]
+    kinds = [engine.kb.topics[s].kind for s in topics]
+    if space is None:
+        return None, topics, facets, kinds
+    vectors = space.embedder.embed([clean_text(r["question"]) for r, _, _ in records])
+    return ExampleSpace(vectors, topics, facets, kinds), topics, facets, kinds
+
+
+def build(records: list[tuple[dict, str, str]], engine, examples: ExampleSpace | None,
+          rows_in_space: list[int] | None = None) -> list:
+    """Each example as (candidate features, index of the gold candidate). ``rows_in_space[i]`` is record i's
+    row in ``examples`` (left out of its own neighbours)."""
+    kb = engine.kb
+    out = []
+    for n, (rec, gold_topic, facet) in enumerate(records):
         query = understand(rec["question"], engine.vocab)
         lexical = engine.index.search(query.expanded)
         named = candidate_topics(query, engine.index, lexical)
         topics = named if gold_topic in {t.id for t in named} else [kb.topics[gold_topic]]
         space = engine.claim_space
-        qvec = space.embed_question(query.text) if space is not None else None
-        cands, feats = candidates_for(query, topics, lexical, space, qvec)
+        qvec = examples.vectors[rows_in_space[n]] if examples is not None and rows_in_space is not None else (
+            space.embed_question(query.text) if space is not None else None)
+        exclude = rows_in_space[n] if rows_in_space is not None else None
+        cands, feats = candidates_for(query, topics, lexical, space, qvec, examples, exclude)
         gold = next((i for i, c in enumerate(cands) if c.topic.id == gold_topic and c.facet == facet), None)
-        if gold is None:
-            skipped += 1
-            continue
-        out.append((feats, gold))
-    return out, skipped
+        if gold is not None:
+            out.append((feats, gold))
+    return out
 
 
 def train(examples: list, epochs: int = EPOCHS, seed: int = 0) -> np.ndarray:
@@ -132,16 +165,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no training questions in {args.folder}", file=sys.stderr)
         return 1
     engine = get_engine()
-    examples, skipped = build(rows, engine)
-    print(f"{len(rows)} training questions, {len(examples)} usable, {skipped} skipped (unknown topic or facet)")
+    records, skipped = usable(rows, engine.kb)
+    print(f"{len(rows)} training questions, {len(records)} usable, {skipped} skipped (unknown topic or facet)")
     if args.check:
-        shuffled = examples[:]
-        random.Random(1).shuffle(shuffled)
-        cut = int(len(shuffled) * args.check)
-        w = train_averaged(shuffled[cut:])
-        print(f"held-out check: {accuracy(w, shuffled[:cut]):.1%} of {cut} (train {accuracy(w, shuffled[cut:]):.1%})")
+        order = list(range(len(records)))
+        random.Random(1).shuffle(order)
+        cut = int(len(order) * args.check)
+        held, kept_rows = [records[i] for i in order[:cut]], [records[i] for i in order[cut:]]
+        space, *_ = example_space(kept_rows, engine)
+        train_set = build(kept_rows, engine, space, list(range(len(kept_rows))))
+        w = train_averaged(train_set)
+        test_set = build(held, engine, space)
+        print(f"held-out check: {accuracy(w, test_set):.1%} of {len(test_set)} (train {accuracy(w, train_set):.1%})")
+    space, topics, facets, kinds = example_space(records, engine)
+    examples = build(records, engine, space, list(range(len(records))))
     w = train_averaged(examples)
     kept = save(w, args.out, data_hash(args.folder))
+    if space is not None and args.out == MODEL_PATH:
+        space.save(EXAMPLES_PATH, topics, facets, kinds)
     print(f"wrote {args.out} ({kept} weights)")
     return 0
 
