@@ -55,6 +55,8 @@ FOCUS: dict[str, list[str]] = {
     "switching": ["switching", "dosing"],
     "counselling": ["counselling", "administration"],
 }
+# Shown after a focused answer's own sections: what a colleague adds whatever the question was.
+CONTEXT = {"condition": ["first_line", "red_flags"], "drug": ["indications", "adverse_effects"]}
 COMPARISON_FACETS = ["indications", "first_line", "adverse_effects", "interactions", "switching", "expectations"]
 FACET_LABEL = {
     "first_line": "First-Line Treatment", "second_line": "When First-Line Treatment Fails", "later_lines": "Later-Line Options",
@@ -158,6 +160,8 @@ class Composer:
         else:
             sections += self.sections_for(topic, self.facets_to_show(topic, facet), seen)
             sections += self.sections_for(topic, self.constraint_facets(facet), seen)
+            if facet != "management":  # after the part asked for, the essentials a colleague would add
+                sections += self.sections_for(topic, CONTEXT[topic.kind], seen)
             for other in route.supporting:
                 sections += self.supporting_section(other)
         algorithm = self.algorithm(topic) if facet == "management" and self.audience != "patient" else []

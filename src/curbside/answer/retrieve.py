@@ -254,8 +254,8 @@ def _red_flag_topic(query: Query, kb: KnowledgeBase) -> Topic | None:
 # With nothing named and no clear word match, the ranker's share for its best topic must reach this
 # (calibrated on held-out training questions, see docs/retrieval.md).
 NO_NAME_MIN_SHARE = 0.9
-# Words that, besides a name, ask nothing in particular ("what is gout?", "tell me about Guaifenesin").
-_ONLY_A_NAME = frozenset("_ what whats is are the a an about tell me info information on of".split())
+# Words that, besides a name, ask nothing in particular ("gout", "tell me about Guaifenesin").
+_ONLY_A_NAME = frozenset("_ the a an about tell me info information on of please".split())
 _PARTS_OF_THE_PLAN = frozenset({"first_line", "definition", "expectations"})
 
 
