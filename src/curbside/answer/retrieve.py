@@ -1,14 +1,13 @@
 """Retrieve: route a question to knowledge-base topics and a facet.
 
-Names found by `understand` (aliases, drug names, brands) are the strongest signal; a
-bm25s index over each topic's title, aliases, scope, headings and claims ranks the rest and
-breaks ties. Questions that name nothing are routed by bm25 alone when the match is clear.
+The topics the question names (aliases, drug names, brands found by `understand`) and the best
+bm25s matches over each topic's names, scope, headings and claims are the candidates; the learned
+ranker (`ranker.py`, docs/routing.md) picks the subject and the facet among them. Questions that
+name nothing are routed only when one topic clearly leads. Unclear matches are not guessed.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +16,7 @@ from curbside.answer.ranker import GENERIC_TITLE_WORDS, Ranker, candidate_topics
 from curbside.answer.safety import RULE_TOPICS
 from curbside.answer.text import STOPWORDS, stem, words
 from curbside.answer.understand import BROAD_MANAGEMENT, Query
+from curbside.errors import CurbsideError
 from curbside.knowledge.loader import KnowledgeBase
 from curbside.knowledge.schema import Topic
 
@@ -147,74 +147,12 @@ def _topic_text(topic: Topic) -> str:
 
 
 def route(query: Query, index: TopicIndex, space=None) -> Route:
-    """Choose the topic(s) and facet that answer the query."""
-    kb = index.kb
-    lexical = index.search(query.expanded)
-    score = dict(lexical)
-    conditions = [kb.topics[t] for t in query.condition_ids if t in kb.topics]
-    drugs = [kb.topics[t] for t in query.drug_ids if t in kb.topics]
-    facet = query.facet
+    """Choose the topic(s) and facet that answer the query (``space``: the ranker's semantic signal)."""
     ranker = shipped_ranker()
-    if ranker is not None:
-        return _route_ranked(query, index, ranker, lexical, space)
-
-    # A drug named beside a constraint condition ("ibuprofen with CKD"): the drug is the subject.
-    if drugs:
-        for c in list(conditions):
-            if c.id in CONSTRAINT_TOPICS:
-                conditions.remove(c)
-                if facet in ("management", "definition", "first_line", "contraindications", "dosing"):
-                    facet = CONSTRAINT_TOPICS[c.id]
-        if facet in ("management", "definition"):
-            ent = query.entities
-            if ent.pregnant or ent.breastfeeding:
-                facet = "pregnancy"
-            elif ent.renal_impairment:
-                facet = "renal"
-            elif ent.hepatic_impairment:
-                facet = "hepatic"
-
-    if len(drugs) > 1:
-        # The drug asked about comes before the drugs the person is already on ("on sertraline, can I
-        # use Imitrex?"); then the one whose monograph covers what is asked ("switch warfarin to apixaban").
-        drugs.sort(key=lambda t: (t.id in query.background_drugs and len(query.background_drugs) < len(drugs),
-                                  not t.sections_for(facet)))
-    if drugs and conditions and facet in ("management", "definition") and _about_drug(query):
-        facet = "adverse_effects" if _COMPLAINT.search(query.expanded) else facet
-        conditions = []  # "diarrhoea on metformin", "is colchicine safe": the drug is the subject
-    primary: Topic | None = None
-    supporting: list[Topic] = []
-    confident = True
-    if facet == "comparison" and len(drugs) + len(conditions) >= 2:
-        ordered = drugs + conditions if drugs else conditions
-        primary, supporting = ordered[0], ordered[1:3]
-    elif drugs and conditions:
-        if facet in DRUG_FACETS:
-            primary, supporting = drugs[0], drugs[1:2]
-        else:  # "best drug for X": the condition answers it, the monographs support
-            primary = max(conditions, key=lambda t: score.get(t.id, 0.0))
-            supporting = drugs[:2]
-    elif drugs:
-        primary, supporting = drugs[0], drugs[1:2]
-    elif conditions:
-        ranked = sorted(conditions, key=lambda t: -score.get(t.id, 0.0))
-        primary, supporting = ranked[0], ranked[1:2]
-    else:
-        primary, confident = _lexical_primary(query, index, lexical)
-
-    if primary is None and query.safety is not None:
-        hint = _red_flag_topic(query, kb)
-        if hint is not None:
-            primary, facet = hint, "red_flags"
-    if primary is not None and facet == "comparison" and not supporting:
-        facet = "management"
-    if primary is not None:
-        facet = _refine_facet(query, primary, facet)
-    asked = facet
-    if primary is not None:
-        facet = available_facet(primary, facet)
-    return Route(primary=primary, supporting=tuple(supporting), facet=facet, asked_facet=asked, confident=confident,
-                 considered=tuple(lexical[:5]))
+    if ranker is None:
+        raise CurbsideError("the routing model (curbside/answer/data/ranker.npz) is missing or was trained on other "
+                            "features: reinstall curbside or run `python -m curbside.answer.ranker_train`")
+    return _route_ranked(query, index, ranker, index.search(query.expanded), space)
 
 
 def has_route(query: Query, index: TopicIndex) -> bool:
@@ -291,101 +229,6 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
     asked = facet
     return Route(primary=primary, supporting=tuple(supporting), facet=available_facet(primary, facet), asked_facet=asked,
                  confident=confident, considered=tuple(lexical[:5]))
-
-
-# Words of a complaint: asked about a drug with no other cue, they ask about its side effects.
-_COMPLAINT = re.compile(
-    r"\b(diarrh\w*|nause\w*|vomit\w*|rash\w*|cough\w*|swell\w*|swollen|aches?|aching|cramp\w*|itch\w*|dizz\w*|tired\w*|"
-    r"fatigue|headaches?|sleepy|drows\w*|insomnia|weight|hair|bleed\w*|bruis\w*|palpitat\w*|constipat\w*|dry mouth|"
-    r"cancer|addict\w*|dependen\w*|hallucinat\w*|nightmares?|pee\w*|urinat\w*|sweat\w*|hungry|libido|erection)\b",
-    re.IGNORECASE,
-)
-
-
-_BEFORE_DRUG = frozenset({"on", "from", "taking", "started", "starting", "using"})
-_AFTER_DRUG = frozenset({"safe", "ok", "okay", "alright", "fine"})
-_DRUG_DOES = frozenset({"giving", "making", "causing", "cause", "causes", "caused", "gives", "makes", "made"})
-_ASK_ABOUT = frozenset({"take", "use", "stop", "stopping", "quit"})  # "can I take Cialis if...", "stop my atenolol"
-
-
-def _about_drug(query: Query) -> bool:
-    """True when the question is about a drug itself: 'diarrhoea on metformin', 'is colchicine safe'."""
-    toks = query.tokens
-    for m in query.names:
-        if m.kind != "drug":
-            continue
-        before = toks[max(0, m.start - 2) : m.start]
-        lead = before[-1] if before else ""
-        if lead in ("my", "the", "his", "her") and len(before) == 2:
-            lead = before[0]
-        after = toks[m.end] if m.end < len(toks) else ""
-        if ((lead in _BEFORE_DRUG and _COMPLAINT.search(query.expanded)) or after in _AFTER_DRUG
-                or after in _DRUG_DOES or lead in _ASK_ABOUT):
-            return True
-    return False
-
-
-# Food, drink and supplements asked about with a drug: an interaction question.
-_FOOD_OR_SUPPLEMENT = re.compile(
-    r"\b(food|foods|salad|spinach|greens|yogh?urt|milk|dairy|cheese|calcium|antacids?|coffee|caffeine|juice|"
-    r"supplements?|vitamins?|iron tablets?|magnesium|zinc|herbal|st john'?s wort)\b", re.IGNORECASE)
-
-
-def _refine_facet(query: Query, primary: Topic, facet: str) -> str:
-    """Adjust a broad facet with what the topic is: drug complaints, age groups, the section the words match."""
-    if primary.kind == "drug" and facet == "causes":
-        return "adverse_effects"  # "does HCTZ cause skin cancer?", "could the water pill be the cause?"
-    if facet not in ("management", "definition"):
-        return facet
-    if query.cue_strength != "specific":
-        best = best_section_facet(query, primary,
-                                  MIN_SECTION_SCORE if query.cue_strength == "none" else MIN_SECTION_SCORE_OVER_CUE)
-        if best:
-            return best
-    if primary.kind == "drug" and _COMPLAINT.search(query.expanded):
-        return "adverse_effects"
-    if primary.kind == "drug" and _FOOD_OR_SUPPLEMENT.search(query.expanded):
-        return "interactions"
-    ent = query.entities
-    child = (ent.age is not None and ent.age < 18) or re.search(r"\b(son|daughter|child|kid|toddler|baby)\b", query.text, re.I)
-    if primary.kind == "condition" and facet == "management":
-        if child and primary.sections_for("children"):
-            return "children"
-        if ent.age is not None and ent.age >= 75 and primary.sections_for("older_adults"):
-            return "older_adults"
-    return facet
-
-
-# A section must share at least this much idf-weighted vocabulary with the question to be
-# chosen by its words alone.
-MIN_SECTION_SCORE = 2.5
-MIN_SECTION_SCORE_OVER_CUE = 4.0  # higher when it overrides a broad "how to treat" reading
-
-
-def best_section_facet(query: Query, topic: Topic, threshold: float = MIN_SECTION_SCORE) -> str | None:
-    """The facet of the section whose words best match the question's own words (the topic's own names excluded)."""
-    own = [m for m in query.names if m.topic_id == topic.id]
-    masked = set(stem([t for i, t in enumerate(query.tokens) if not any(m.start <= i < m.end for m in own)]))
-    masked -= STOPWORD_STEMS
-    if not masked:
-        return None
-    sections = [s for s in topic.sections if s.facet.value not in ("algorithm", "red_flags")]
-    bags = []
-    for sec in sections:
-        text = " ".join([sec.heading] + [c.text for c in sec.claims] + ([sec.intro.text] if sec.intro else []))
-        bags.append(set(stem(words(text))))
-    n = len(bags)
-    scores = []
-    for bag in bags:
-        score = 0.0
-        for w in masked & bag:
-            df = sum(w in b for b in bags)
-            score += math.log(1 + n / df)
-        scores.append(score)
-    if not scores:
-        return None
-    i = max(range(n), key=scores.__getitem__)
-    return sections[i].facet.value if scores[i] >= threshold else None
 
 
 def available_facet(topic: Topic, facet: str) -> str:

@@ -1,0 +1,46 @@
+"""The learned router: what it picks for questions whose answer the convention settles."""
+
+from __future__ import annotations
+
+import pytest
+
+from curbside.answer import retrieve
+from curbside.answer.understand import understand
+from curbside.errors import CurbsideError
+
+
+def _route(engine, question):
+    return retrieve.route(understand(question, engine.vocab), engine.index)
+
+
+@pytest.mark.parametrize(("question", "topic", "facet"), [
+    ("What is the best management approach for a patient with chronic back pain?", "chronic-low-back-pain", "management"),
+    ("Guaifenesin", "guaifenesin", "management"),  # a bare name asks for the whole page
+    ("Can I take ibuprofen with lisinopril?", "ibuprofen", "interactions"),
+    ("What dose of apixaban with a creatinine of 1.6?", "apixaban", None),
+])
+def test_convention_cases(engine, question, topic, facet):
+    routed = _route(engine, question)
+    assert routed.primary is not None and routed.primary.id == topic
+    if facet:
+        assert routed.asked_facet == facet
+
+
+def test_nameless_non_medical_question_is_not_routed(engine):
+    assert _route(engine, "How do I repair a bicycle puncture?").primary is None
+
+
+def test_probabilities_cover_every_candidate(engine):
+    from curbside.answer.ranker import candidate_topics, shipped_ranker
+
+    q = understand("metformin side effects in kidney disease", engine.vocab)
+    lexical = engine.index.search(q.expanded)
+    ranked = shipped_ranker().rank(q, candidate_topics(q, engine.index, lexical), lexical)
+    assert abs(sum(p for _, p in ranked) - 1.0) < 1e-6
+    assert ranked[0][1] == max(p for _, p in ranked)
+
+
+def test_a_missing_model_is_a_clear_error(engine, monkeypatch):
+    monkeypatch.setattr(retrieve, "shipped_ranker", lambda: None)
+    with pytest.raises(CurbsideError, match="routing model"):
+        _route(engine, "gout treatment")
