@@ -44,7 +44,7 @@ def _tally(engine, folder: str):
 
 @pytest.mark.onnx
 @pytest.mark.parametrize(("folder", "min_questions", "topic_min", "facet_min"),
-                         [("drugs", 300, 0.95, 0.85), ("routing", 300, 0.90, 0.76)])
+                         [("drugs", 300, 0.95, 0.85), ("routing", 300, 0.90, 0.79)])
 def test_routing_accuracy(shipped_engine, folder, min_questions, topic_min, facet_min):
     total, topic, facet, citations = _tally(shipped_engine, folder)
     assert total >= min_questions
@@ -56,7 +56,7 @@ def test_routing_accuracy(shipped_engine, folder, min_questions, topic_min, face
 def test_routing_without_the_model_stays_useful(engine):
     """With dense off (no ONNX model) the ranker runs on its other features, a few points lower."""
     total, topic, facet, _ = _tally(engine, "drugs")
-    assert topic >= 0.93 and facet >= 0.80, (topic, facet)
+    assert topic >= 0.94 and facet >= 0.83, (topic, facet)
 
 
 def _questions(folder: Path) -> set[str]:
