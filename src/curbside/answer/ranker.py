@@ -62,58 +62,54 @@ def candidate_facets(topic: Topic, n_subjects: int) -> list[str]:
     return facets
 
 
-_BAGS: dict[int, tuple[Topic, dict[str, frozenset[str]]]] = {}
+@dataclass(frozen=True)
+class _SectionWords:
+    """A topic's section texts (headings, intros, claims) as stems, by facet."""
+
+    sections: dict[str, frozenset[str]]  # every stem of the facet's sections
+    claims: dict[str, list[frozenset[str]]]  # each text's stems, stopwords left out
+    idf: dict[str, float]  # of each stem over all the topic's texts
 
 
-def _section_bags(topic: Topic) -> dict[str, frozenset[str]]:
-    """Stems of each facet's sections (headings, claims), computed once per loaded topic."""
-    hit = _BAGS.get(id(topic))
+_WORDS: dict[int, tuple[Topic, _SectionWords]] = {}
+
+
+def _section_words(topic: Topic) -> _SectionWords:
+    """The topic's section words, computed once per loaded topic."""
+    hit = _WORDS.get(id(topic))
     if hit is not None and hit[0] is topic:
         return hit[1]
-    bags: dict[str, set[str]] = {}
+    sections: dict[str, set[str]] = {}
+    claims: dict[str, list[frozenset[str]]] = {}
     for sec in topic.sections:
-        text = " ".join([sec.heading] + [c.text for c in sec.claims] + ([sec.intro.text] if sec.intro else []))
-        bags.setdefault(sec.facet.value, set()).update(stem(words(text)))
-    frozen = {f: frozenset(b) for f, b in bags.items()}
-    _BAGS[id(topic)] = (topic, frozen)
-    return frozen
-
-
-_CLAIMS: dict[int, tuple[Topic, dict[str, list[frozenset[str]]], dict[str, float]]] = {}
-
-
-def _claim_bags(topic: Topic) -> tuple[dict[str, list[frozenset[str]]], dict[str, float]]:
-    """Each facet's claims (and headings) as stem sets, and the idf of each stem over the topic's claims."""
-    hit = _CLAIMS.get(id(topic))
-    if hit is not None and hit[0] is topic:
-        return hit[1], hit[2]
-    bags: dict[str, list[frozenset[str]]] = {}
-    for sec in topic.sections:
-        texts = [sec.heading] + [c.text for c in sec.claims] + ([sec.intro.text] if sec.intro else [])
-        bags.setdefault(sec.facet.value, []).extend(
-            frozenset(stem([w for w in words(t) if w not in STOPWORDS])) for t in texts)
+        facet = sec.facet.value
+        for text in [sec.heading] + [c.text for c in sec.claims] + ([sec.intro.text] if sec.intro else []):
+            tokens = words(text)
+            sections.setdefault(facet, set()).update(stem(tokens))
+            claims.setdefault(facet, []).append(frozenset(stem([w for w in tokens if w not in STOPWORDS])))
     df: dict[str, int] = {}
     n = 0
-    for claims in bags.values():
-        for bag in claims:
+    for bags in claims.values():
+        for bag in bags:
             n += 1
             for w in bag:
                 df[w] = df.get(w, 0) + 1
-    idf = {w: math.log(1 + n / d) for w, d in df.items()}
-    _CLAIMS[id(topic)] = (topic, bags, idf)
-    return bags, idf
+    found = _SectionWords(sections={f: frozenset(b) for f, b in sections.items()}, claims=claims,
+                          idf={w: math.log(1 + n / d) for w, d in df.items()})
+    _WORDS[id(topic)] = (topic, found)
+    return found
 
 
-def _claim_match(query_stems: set[str], topic: Topic) -> dict[str, float]:
+def _claim_match(query_stems: frozenset[str], topic: Topic) -> dict[str, float]:
     """For each facet, how much of the question its best-matching claim covers (idf-weighted)."""
-    bags, idf = _claim_bags(topic)
-    return {facet: max((sum(idf[w] for w in query_stems & bag) for bag in claims), default=0.0)
-            for facet, claims in bags.items()}
+    found = _section_words(topic)
+    return {facet: max((sum(found.idf[w] for w in query_stems & bag) for bag in bags), default=0.0)
+            for facet, bags in found.claims.items()}
 
 
-def _overlap(query_stems: set[str], topic: Topic) -> dict[str, float]:
+def _overlap(query_stems: frozenset[str], topic: Topic) -> dict[str, float]:
     """Idf-weighted share of the question's words found in each facet's sections of the topic."""
-    bags = _section_bags(topic)
+    bags = _section_words(topic).sections
     n = len(bags)
     out = {}
     for facet, bag in bags.items():
@@ -231,7 +227,7 @@ def candidate_features(query: Query, topic: Topic, facets: list[str], lexical: d
         tf = tf + [f"semtop:{sem_topic_rank}"] + ([f"semlevel:{min(int(top_sim * 10), 9)}"])
     sem_rank = {f: r for r, f in enumerate(sorted(sem, key=lambda f: -sem[f]))} if sem else {}
     subject = [_h(f"{g}|{kind}|S") for g in qf + tf] + [_h(f"bias|{kind}|S")]
-    qstems = set(stem([t for t in query.tokens if t not in STOPWORDS]))
+    qstems = query.content_stems
     own = {s for m in query.names if m.topic_id == topic.id for s in stem(list(query.tokens[m.start:m.end]))}
     overlap = _overlap(qstems - own, topic)
     best = max(overlap, key=overlap.__getitem__) if overlap else None
@@ -298,14 +294,18 @@ def named_topics(query: Query, kb) -> list[Topic]:
 
 def lexical_topics(query: Query, index, lexical: list[tuple[str, float]], limit: int) -> list[Topic]:
     """The best word matches (bm25 at least LEXICAL_CANDIDATE_SCORE) that share a specific word of their names."""
-    words_asked = set(stem([t for t in query.tokens if t not in STOPWORDS]))
     out = []
     for tid, score in lexical[:limit]:
         if score < LEXICAL_CANDIDATE_SCORE or tid not in index.kb.topics:
             break
-        if (words_asked & index.name_stems.get(tid, frozenset())) - GENERIC_TITLE_WORDS:
+        if name_words_asked(query, index, tid) - GENERIC_TITLE_WORDS:
             out.append(index.kb.topics[tid])
     return out
+
+
+def name_words_asked(query: Query, index, topic_id: str) -> frozenset[str]:
+    """The question's word stems that are also words of the topic's names (title, aliases, brands)."""
+    return query.content_stems & index.name_stems.get(topic_id, frozenset())
 
 
 def candidate_topics(query: Query, index, lexical: list[tuple[str, float]]) -> list[Topic]:
@@ -349,15 +349,10 @@ class ExampleSpace:
                    [str(x) for x in data["kinds"]])
 
     def save(self, path: Path, topics: list[str], facets: list[str], kinds: list[str]) -> None:
-        import io
+        from curbside.index.cache import write_npz_atomic
 
-        from curbside.atomic import replace_file
-
-        buf = io.BytesIO()
-        np.savez_compressed(buf, vectors=self.vectors.astype(np.float16), topics=np.asarray(topics),
-                            facets=np.asarray(facets), kinds=np.asarray(kinds))
-        replace_file(path, buf.getvalue())
-        path.chmod(0o644)
+        write_npz_atomic(path, compressed=True, vectors=self.vectors.astype(np.float16), topics=np.asarray(topics),
+                         facets=np.asarray(facets), kinds=np.asarray(kinds))
 
     def similarities(self, qvec: np.ndarray, exclude: int | None = None) -> np.ndarray:
         sims = self.vectors @ qvec

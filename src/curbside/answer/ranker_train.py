@@ -31,7 +31,7 @@ from curbside.answer.ranker import (
 )
 from curbside.answer.text import clean_text
 from curbside.answer.understand import understand
-from curbside.atomic import replace_file
+from curbside.index.cache import write_npz_atomic
 
 EPOCHS = 12
 SEEDS = 3  # the model is the average of this many runs over differently shuffled data: steadier than one
@@ -90,13 +90,13 @@ def build(records: list[tuple[dict, str, str]], engine, examples: ExampleSpace |
     """Each example as (candidate features, index of the gold candidate). ``rows_in_space[i]`` is record i's
     row in ``examples`` (left out of its own neighbours)."""
     kb = engine.kb
+    space = engine.claim_space
     out = []
     for n, (rec, gold_topic, facet) in enumerate(records):
         query = understand(rec["question"], engine.vocab)
         lexical = engine.index.search(query.expanded)
         named = candidate_topics(query, engine.index, lexical)
         topics = named if gold_topic in {t.id for t in named} else [kb.topics[gold_topic]]
-        space = engine.claim_space
         qvec = examples.vectors[rows_in_space[n]] if examples is not None and rows_in_space is not None else (
             space.embed_question(query.text) if space is not None else None)
         exclude = rows_in_space[n] if rows_in_space is not None else None
@@ -142,13 +142,8 @@ def accuracy(w: np.ndarray, examples: list) -> float:
 
 def save(w: np.ndarray, path: Path, source_hash: str) -> int:
     index = np.flatnonzero(np.abs(w) > 1e-4).astype(np.int32)
-    import io
-
-    buf = io.BytesIO()
-    np.savez_compressed(buf, index=index, value=w[index].astype(np.float16), feature_version=FEATURE_VERSION,
-                        training_data=source_hash)
-    replace_file(path, buf.getvalue())
-    path.chmod(0o644)
+    write_npz_atomic(path, compressed=True, index=index, value=w[index].astype(np.float16),
+                     feature_version=np.asarray(FEATURE_VERSION), training_data=np.asarray(source_hash))
     return len(index)
 
 

@@ -12,15 +12,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from curbside.answer.ranker import GENERIC_TITLE_WORDS, Ranker, candidate_topics, named_topics, shipped_ranker
+from curbside.answer.ranker import (
+    GENERIC_TITLE_WORDS,
+    Ranker,
+    candidate_topics,
+    name_words_asked,
+    named_topics,
+    shipped_ranker,
+)
 from curbside.answer.safety import RULE_TOPICS
 from curbside.answer.text import STOPWORDS, stem, words
 from curbside.answer.understand import BROAD_MANAGEMENT, Query
 from curbside.errors import CurbsideError
 from curbside.knowledge.loader import KnowledgeBase
 from curbside.knowledge.schema import Topic
-
-STOPWORD_STEMS = frozenset(stem(sorted(STOPWORDS)))
 
 # A bm25 score below this, with no name matched, is too weak to route on (calibrated on
 # eval/routing: weaker matches were wrong more often than right).
@@ -171,10 +176,9 @@ def _lexical_primary(query: Query, index: TopicIndex, lexical: list[tuple[str, f
     clear = len(lexical) == 1 or lexical[0][1] >= 1.3 * lexical[1][1]
     # Words alone route only when one of them names the topic ("back pain"), not when they are
     # merely frequent in it ("contagious" in gastroenteritis).
-    query_stems = set(stem([t for t in query.tokens if t not in STOPWORDS]))
-    shared = query_stems & index.name_stems[lexical[0][0]]
+    shared = name_words_asked(query, index, lexical[0][0])
     specific = shared - GENERIC_TITLE_WORDS
-    names_topic = bool(specific) and (len(shared) >= 2 or len(query_stems) <= 2)
+    names_topic = bool(specific) and (len(shared) >= 2 or len(query.content_stems) <= 2)
     if names_topic and (clear or query.safety is not None):
         return index.kb.topics[lexical[0][0]], clear
     return None, True
@@ -201,9 +205,10 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
     """Route with the learned ranker: it picks the subject among the named topics and the facet."""
     kb = index.kb
     topics = candidate_topics(query, index, lexical)
+    named = named_topics(query, kb)
     confident = True
     ranked = ranker.rank(query, topics, lexical, space) if topics else []
-    if ranked and not named_topics(query, kb):
+    if ranked and not named:
         # Nothing named: words alone route when one topic clearly leads, or the ranker is sure of one.
         clear, confident = _lexical_primary(query, index, lexical)
         share = sum(p for c, p in ranked if c.topic.id == ranked[0][0].topic.id)
@@ -223,7 +228,7 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
         facet = "management"  # only a name ("Guaifenesin", "gout?"): the whole page
     elif primary.kind == "condition" and facet in _PARTS_OF_THE_PLAN and BROAD_MANAGEMENT.search(query.masked):
         facet = "management"  # "best approach", "overall plan": the convention's whole plan (docs/routing-labels.md)
-    supporting = [t for t in named_topics(query, kb) if t.id != primary.id][:2]
+    supporting = [t for t in named if t.id != primary.id][:2]
     if facet == "comparison" and not supporting:
         facet = "management"
     asked = facet

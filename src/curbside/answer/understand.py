@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from curbside.answer.model import Entities, Safety
 from curbside.answer.safety import detect_red_flags, looks_non_medical
@@ -191,6 +192,11 @@ class Query:
     @property
     def condition_ids(self) -> list[str]:
         return list(dict.fromkeys(m.topic_id for m in self.names if m.kind == "condition"))
+
+    @cached_property
+    def content_stems(self) -> frozenset[str]:
+        """Stems of the question's words, stopwords left out: what lexical matching compares."""
+        return frozenset(stem([t for t in self.tokens if t not in STOPWORDS]))
 
     @property
     def search_terms(self) -> list[str]:

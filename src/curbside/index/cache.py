@@ -120,12 +120,12 @@ class EmbeddingCache:
         return merged
 
 
-def write_npz_atomic(path: Path, **arrays: np.ndarray) -> None:
-    """np.savez to a temp file in the same folder, fsync, then rename into place."""
+def write_npz_atomic(path: Path, *, compressed: bool = False, **arrays: np.ndarray) -> None:
+    """np.savez (or savez_compressed) to a temp file in the same folder, fsync, then rename into place."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
+            (np.savez_compressed if compressed else np.savez)(fh, **arrays)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
