@@ -283,6 +283,10 @@ MAX_SUBJECTS = 4
 GENERIC_TITLE_WORDS = frozenset(stem(
     "management treatment treatments therapy diagnosis disease diseases disorder disorders syndrome acute chronic adult "
     "adults child children older people patient patients prevention screening care use using".split()))
+KNN_TOPICS = 2  # topics of the nearest training questions that join the candidates
+KNN_TOPIC_SIM = 0.6  # ... when that question is at least this close (cosine)
+KNN_LOOK = 20
+KNN_VOTERS = 10  # the closest training questions whose labels vote  # how many nearest training questions are looked at for them
 LEXICAL_CANDIDATE_SCORE = 1.5  # an unnamed topic joins the named ones when its bm25 score is at least this
 
 
@@ -308,18 +312,22 @@ def name_words_asked(query: Query, index, topic_id: str) -> frozenset[str]:
     return query.content_stems & index.name_stems.get(topic_id, frozenset())
 
 
-def candidate_topics(query: Query, index, lexical: list[tuple[str, float]]) -> list[Topic]:
+def candidate_topics(query: Query, index, lexical: list[tuple[str, float]], near: list[str] = ()) -> list[Topic]:
     """The named topics plus the best word match ("it burns when I pee": the burns topic is named, the
-    urinary infection one matched by words); with nothing named, the three best word matches."""
+    urinary infection one matched by words); with nothing named, the three best word matches. ``near``:
+    the topics of the training questions closest in meaning (`ExampleSpace.near_topics`), which join too
+    ("trying for a baby for a year" names nothing, but reads like the infertility questions)."""
     topics = named_topics(query, index.kb)
     if not topics:
         if query.non_medical_cue or query.unknown_drug:
             return []  # "repair a bicycle puncture", a drug we have no monograph for: not ours to answer
-        return lexical_topics(query, index, lexical, limit=3)
-    top = lexical_topics(query, index, lexical, limit=1)
-    if top and all(t.id != top[0].id for t in topics):
-        topics.append(top[0])
-    return topics
+        topics = lexical_topics(query, index, lexical, limit=3)
+    else:
+        topics += lexical_topics(query, index, lexical, limit=1)
+    for tid in near:
+        if tid in index.kb.topics:
+            topics.append(index.kb.topics[tid])
+    return list({t.id: t for t in topics}.values())
 
 
 class ExampleSpace:
@@ -329,6 +337,9 @@ class ExampleSpace:
 
     def __init__(self, vectors: np.ndarray, topics: list[str], facets: list[str], kinds: list[str]) -> None:
         self.vectors = vectors.astype(np.float32)
+        self.topics = topics
+        self.facets = facets
+        self.kinds = kinds
         self.by_topic: dict[str, dict[str, np.ndarray]] = {}
         self.by_kind: dict[tuple[str, str], np.ndarray] = {}
         groups: dict[tuple[str, str], list[int]] = {}
@@ -354,12 +365,37 @@ class ExampleSpace:
         write_npz_atomic(path, compressed=True, vectors=self.vectors.astype(np.float16), topics=np.asarray(topics),
                          facets=np.asarray(facets), kinds=np.asarray(kinds))
 
-    def similarities(self, qvec: np.ndarray, exclude: int | None = None) -> np.ndarray:
+    def similarities(self, qvec: np.ndarray, exclude: np.ndarray | None = None) -> np.ndarray:
+        """Cosine with every training question; ``exclude`` (training): rows that may not be neighbours — the
+        question itself and those written alongside it — and exact copies are left out too."""
         sims = self.vectors @ qvec
-        if exclude is not None:  # training: a question is not its own neighbour, nor its exact copies
+        if exclude is not None:
             sims = np.where(sims > 0.995, -1.0, sims)
             sims[exclude] = -1.0
         return sims
+
+    def near_topics(self, sims: np.ndarray, limit: int = KNN_TOPICS, floor: float = KNN_TOPIC_SIM) -> list[str]:
+        """The topics of the closest training questions (at least ``floor`` cosine), closest first."""
+        out: list[str] = []
+        for i in np.argsort(-sims)[:KNN_LOOK]:
+            if sims[i] < floor or len(out) >= limit:
+                break
+            if self.topics[i] not in out:
+                out.append(self.topics[i])
+        return out
+
+    def votes(self, sims: np.ndarray, k: int = KNN_VOTERS) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]]:
+        """How the ``k`` closest training questions were labelled, weighted by closeness: shares by
+        (topic, facet) and by (kind, facet)."""
+        top = np.argpartition(sims, -k)[-k:] if len(sims) > k else np.arange(len(sims))
+        weights = np.exp((sims[top] - sims[top].max()) * 20.0)
+        weights /= weights.sum()
+        own: dict[tuple[str, str], float] = {}
+        kind: dict[tuple[str, str], float] = {}
+        for i, w in zip(top, weights, strict=True):
+            own[(self.topics[i], self.facets[i])] = own.get((self.topics[i], self.facets[i]), 0.0) + float(w)
+            kind[(self.kinds[i], self.facets[i])] = kind.get((self.kinds[i], self.facets[i]), 0.0) + float(w)
+        return own, kind
 
     def evidence(self, sims: np.ndarray, topic: Topic, facets: list[str]) -> tuple[dict[str, float], dict[str, float]]:
         """Per facet: the closest training question labelled (this topic, facet), and the mean of the three
@@ -377,9 +413,9 @@ class ExampleSpace:
 
 def candidates_for(query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = (),
                    space=None, qvec: np.ndarray | None = None, examples: ExampleSpace | None = None,
-                   exclude: int | None = None) -> tuple[list[Candidate], list[tuple[np.ndarray, np.ndarray]]]:
+                   exclude: np.ndarray | None = None) -> tuple[list[Candidate], list[tuple[np.ndarray, np.ndarray]]]:
     """Every candidate of the given topics, with its features (``space``/``qvec``: the semantic signal;
-    ``examples``: the training questions nearest to this one, ``exclude`` its own row when training)."""
+    ``examples``: the training questions nearest to this one, ``exclude`` rows barred from that when training)."""
     lex = {tid: (i, score) for i, (tid, score) in enumerate(lexical[:5])}
     sems = {t.id: space.similarity(qvec, t) for t in topics} if space is not None and qvec is not None else {}
     tops = sorted(sems, key=lambda tid: -max(sems[tid].values(), default=0.0))
@@ -390,6 +426,7 @@ def candidates_for(query: Query, topics: list[Topic], lexical: list[tuple[str, f
     for topic in topics:
         facets = candidate_facets(topic, len(topics))
         per_topic.append((topic, facets, examples.evidence(sims, topic, facets) if sims is not None else None))
+    votes = examples.votes(sims) if sims is not None else None
     best_near = {t.id: max(ev[0].values(), default=0.0) for t, _, ev in per_topic if ev}
     near_order = sorted(best_near, key=lambda tid: -best_near[tid])
     for topic, facets, ev in per_topic:
@@ -397,17 +434,26 @@ def candidates_for(query: Query, topics: list[Topic], lexical: list[tuple[str, f
         sem = sems.get(topic.id)
         fs = candidate_features(query, topic, facets, lex, sem, tops.index(topic.id) if sem else None)
         if ev:
-            fs = [_with_examples(i, v, f, ev, near_order.index(topic.id), best_near[topic.id])
+            fs = [_with_examples(i, v, f, ev, near_order.index(topic.id), best_near[topic.id],
+                                 _vote(votes, topic, f))
                   for (i, v), f in zip(fs, facets, strict=True)]
         feats += fs
     return cands, feats
 
 
+def _vote(votes, topic: Topic, facet: str) -> tuple[float, float, float]:
+    """The closest training questions' weighted vote for this candidate: (topic, facet), topic, (kind, facet)."""
+    own, kind = votes
+    return (own.get((topic.id, facet), 0.0), sum(v for (t, _), v in own.items() if t == topic.id),
+            kind.get((topic.kind, facet), 0.0))
+
+
 def _with_examples(idx: np.ndarray, vals: np.ndarray, facet: str, ev: tuple[dict[str, float], dict[str, float]],
-                   topic_rank: int, topic_best: float) -> tuple[np.ndarray, np.ndarray]:
+                   topic_rank: int, topic_best: float, vote: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
     """Add the nearest-training-question features of one candidate."""
     near, kind = ev
-    extra_i, extra_v = [], []
+    extra_i, extra_v = [_h("vote"), _h(f"vote|{facet}"), _h("votetopic"), _h("votekind"), _h(f"votekind|{facet}")], \
+        [vote[0], vote[0], vote[1], vote[2], vote[2]]
     n = near.get(facet, 0.0)
     k = kind.get(facet, 0.0)
     extra_i += [_h("knn"), _h(f"knn|{facet}"), _h("knnkind"), _h(f"knnkind|{facet}")]
@@ -448,10 +494,17 @@ class Ranker:
     def score(self, feats: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         return np.array([float(self.w[i] @ v) for i, v in feats], dtype=np.float64)
 
-    def rank(self, query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = (), space=None
-             ) -> list[tuple[Candidate, float]]:
-        """Candidates of the topics, best first, with softmax probabilities."""
-        qvec = space.embed_question(query.text) if space is not None and topics else None
+    def near_topics(self, qvec: np.ndarray | None) -> list[str]:
+        """The topics of the training questions closest to this one (none without the model)."""
+        if self.examples is None or qvec is None:
+            return []
+        return self.examples.near_topics(self.examples.similarities(qvec))
+
+    def rank(self, query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = (), space=None,
+             qvec: np.ndarray | None = None) -> list[tuple[Candidate, float]]:
+        """Candidates of the topics, best first, with softmax probabilities (``qvec``: the question embedded)."""
+        if qvec is None and space is not None and topics:
+            qvec = space.embed_question(query.text)
         cands, feats = candidates_for(query, topics, lexical, space, qvec, self.examples)
         if not cands:
             return []

@@ -204,10 +204,11 @@ _PARTS_OF_THE_PLAN = frozenset({"first_line", "definition", "expectations"})
 def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list[tuple[str, float]], space=None) -> Route:
     """Route with the learned ranker: it picks the subject among the named topics and the facet."""
     kb = index.kb
-    topics = candidate_topics(query, index, lexical)
+    qvec = space.embed_question(query.text) if space is not None else None
+    topics = candidate_topics(query, index, lexical, ranker.near_topics(qvec))
     named = named_topics(query, kb)
     confident = True
-    ranked = ranker.rank(query, topics, lexical, space) if topics else []
+    ranked = ranker.rank(query, topics, lexical, space, qvec) if topics else []
     if ranked and not named:
         # Nothing named: words alone route when one topic clearly leads, or the ranker is sure of one.
         clear, confident = _lexical_primary(query, index, lexical)
