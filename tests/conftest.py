@@ -50,3 +50,14 @@ def run_cli(*args: str, input: str | None = None, env: dict | None = None, timeo
     full_env["COLUMNS"] = "200"
     return subprocess.run([sys.executable, "-m", "curbside", *args], input=input, capture_output=True, text=True,
                           env=full_env, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def shipped_engine(tmp_path_factory):
+    """The engine with its defaults: the real ONNX model gives the ranker its semantic signal."""
+    from curbside.config import Settings
+    from curbside.engine import Engine
+
+    engine = Engine(Settings(data_dir=tmp_path_factory.mktemp("shipped-engine-data")))
+    assert engine.claim_space is not None, "the ONNX model must load"
+    return engine

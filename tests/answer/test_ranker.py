@@ -44,3 +44,16 @@ def test_a_missing_model_is_a_clear_error(engine, monkeypatch):
     monkeypatch.setattr(retrieve, "shipped_ranker", lambda: None)
     with pytest.raises(CurbsideError, match="routing model"):
         _route(engine, "gout treatment")
+
+
+def test_a_subject_we_have_no_page_for_is_not_covered_however_alike_it_reads(shipped_engine):
+    # Both read like the fungal-infection training questions, but name diseases the knowledge base never mentions.
+    for question in ("What are the treatments for Aspergillosis?", "How is mucormycosis treated?"):
+        assert shipped_engine.ask(question).coverage == "not_covered", question
+
+
+def test_a_question_naming_nothing_reaches_the_topic_its_training_neighbours_belong_to(shipped_engine):
+    # No topic name, and no single topic leads on words alone: the closest training questions are about insomnia.
+    answer = shipped_engine.ask("I keep waking at 4am and can't get back to sleep, what can I do?")
+    assert answer.coverage == "covered"
+    assert answer.topics[0].split("@")[0] == "insomnia"

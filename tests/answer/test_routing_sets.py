@@ -21,17 +21,6 @@ EVAL = ROOT / "eval"
 TRAINING = ROOT / "training" / "routing"
 
 
-@pytest.fixture(scope="module")
-def shipped_engine(tmp_path_factory):
-    """The engine with its defaults: the real ONNX model gives the ranker its semantic signal."""
-    from curbside.config import Settings
-    from curbside.engine import Engine
-
-    engine = Engine(Settings(data_dir=tmp_path_factory.mktemp("routing-data")))
-    assert engine.claim_space is not None, "the ONNX model must load for these figures"
-    return engine
-
-
 def _tally(engine, folder: str):
     files = sorted((EVAL / folder).glob("*.jsonl"))
     assert files

@@ -105,3 +105,14 @@ def test_everyday_words_do_not_name_unrelated_topics(vocab, question, wrong_topi
 def test_shorthand_in_capitals_still_expands():
     assert "community-acquired pneumonia" in expand_abbreviations("CAP in a 70 year old")
     assert "cap" in expand_abbreviations("cradle cap").split()
+
+
+def test_an_allergy_is_about_the_patient_not_an_unknown_drug(vocab):
+    assert not understand("Which antibiotic for strep throat in a teenager who is allergic to penicillin?", vocab).unknown_drug
+    assert not understand("penicillin allergic adult with strep throat", vocab).unknown_drug
+    assert understand("What is the dose of nebivolol?", vocab).unknown_drug  # no monograph: not ours to answer
+
+
+def test_a_disease_word_the_knowledge_base_never_uses_is_marked_unknown(vocab):
+    assert understand("How is mucormycosis treated?", vocab).unknown_term
+    assert not understand("How is sinusitis treated?", vocab).unknown_term

@@ -227,7 +227,7 @@ def candidate_features(query: Query, topic: Topic, facets: list[str], lexical: d
         tf = tf + [f"semtop:{sem_topic_rank}"] + ([f"semlevel:{min(int(top_sim * 10), 9)}"])
     sem_rank = {f: r for r, f in enumerate(sorted(sem, key=lambda f: -sem[f]))} if sem else {}
     subject = [_h(f"{g}|{kind}|S") for g in qf + tf] + [_h(f"bias|{kind}|S")]
-    qstems = query.content_stems
+    qstems = query.with_generics
     own = {s for m in query.names if m.topic_id == topic.id for s in stem(list(query.tokens[m.start:m.end]))}
     overlap = _overlap(qstems - own, topic)
     best = max(overlap, key=overlap.__getitem__) if overlap else None
@@ -285,6 +285,7 @@ GENERIC_TITLE_WORDS = frozenset(stem(
     "adults child children older people patient patients prevention screening care use using".split()))
 KNN_TOPICS = 2  # topics of the nearest training questions that join the candidates
 KNN_TOPIC_SIM = 0.6  # ... when that question is at least this close (cosine)
+KNN_MEDICAL_SIM = 0.7  # a question this close to a training question is medical, whatever else it mentions
 KNN_LOOK = 20
 KNN_VOTERS = 10  # the closest training questions whose labels vote  # how many nearest training questions are looked at for them
 LEXICAL_CANDIDATE_SCORE = 1.5  # an unnamed topic joins the named ones when its bm25 score is at least this
@@ -312,19 +313,24 @@ def name_words_asked(query: Query, index, topic_id: str) -> frozenset[str]:
     return query.content_stems & index.name_stems.get(topic_id, frozenset())
 
 
-def candidate_topics(query: Query, index, lexical: list[tuple[str, float]], near: list[str] = ()) -> list[Topic]:
+def candidate_topics(query: Query, index, lexical: list[tuple[str, float]],
+                     near: list[tuple[str, float]] = ()) -> list[Topic]:
     """The named topics plus the best word match ("it burns when I pee": the burns topic is named, the
     urinary infection one matched by words); with nothing named, the three best word matches. ``near``:
-    the topics of the training questions closest in meaning (`ExampleSpace.near_topics`), which join too
-    ("trying for a baby for a year" names nothing, but reads like the infertility questions)."""
+    the topics of the training questions closest in meaning, with their cosine (`ExampleSpace.near_topics`),
+    which join too ("trying for a baby for a year" names nothing, but reads like the infertility questions)."""
     topics = named_topics(query, index.kb)
     if not topics:
-        if query.non_medical_cue or query.unknown_drug:
-            return []  # "repair a bicycle puncture", a drug we have no monograph for: not ours to answer
+        if query.unknown_drug:
+            return []  # a drug we have no monograph for: not ours to answer
+        if query.non_medical_cue and not any(sim >= KNN_MEDICAL_SIM for _, sim in near):
+            return []  # "repair a bicycle puncture"; but "my cat bit me, two puncture holes" reads like a bite question
         topics = lexical_topics(query, index, lexical, limit=3)
+        if query.unknown_term:
+            return topics  # "treatments for aspergillosis": a subject we have no page for, however alike it reads
     else:
         topics += lexical_topics(query, index, lexical, limit=1)
-    for tid in near:
+    for tid, _ in near:
         if tid in index.kb.topics:
             topics.append(index.kb.topics[tid])
     return list({t.id: t for t in topics}.values())
@@ -374,15 +380,16 @@ class ExampleSpace:
             sims[exclude] = -1.0
         return sims
 
-    def near_topics(self, sims: np.ndarray, limit: int = KNN_TOPICS, floor: float = KNN_TOPIC_SIM) -> list[str]:
-        """The topics of the closest training questions (at least ``floor`` cosine), closest first."""
-        out: list[str] = []
+    def near_topics(self, sims: np.ndarray, limit: int = KNN_TOPICS, floor: float = KNN_TOPIC_SIM
+                    ) -> list[tuple[str, float]]:
+        """The topics of the closest training questions (at least ``floor`` cosine), closest first, with the
+        cosine of the closest question of each."""
+        out: dict[str, float] = {}
         for i in np.argsort(-sims)[:KNN_LOOK]:
             if sims[i] < floor or len(out) >= limit:
                 break
-            if self.topics[i] not in out:
-                out.append(self.topics[i])
-        return out
+            out.setdefault(self.topics[i], float(sims[i]))
+        return list(out.items())
 
     def votes(self, sims: np.ndarray, k: int = KNN_VOTERS) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]]:
         """How the ``k`` closest training questions were labelled, weighted by closeness: shares by
@@ -494,8 +501,8 @@ class Ranker:
     def score(self, feats: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         return np.array([float(self.w[i] @ v) for i, v in feats], dtype=np.float64)
 
-    def near_topics(self, qvec: np.ndarray | None) -> list[str]:
-        """The topics of the training questions closest to this one (none without the model)."""
+    def near_topics(self, qvec: np.ndarray | None) -> list[tuple[str, float]]:
+        """The topics of the training questions closest to this one, with their cosine (none without the model)."""
         if self.examples is None or qvec is None:
             return []
         return self.examples.near_topics(self.examples.similarities(qvec))

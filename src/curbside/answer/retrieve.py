@@ -16,6 +16,7 @@ from curbside.answer.ranker import (
     GENERIC_TITLE_WORDS,
     Ranker,
     candidate_topics,
+    lexical_topics,
     name_words_asked,
     named_topics,
     shipped_ranker,
@@ -196,6 +197,8 @@ def _red_flag_topic(query: Query, kb: KnowledgeBase) -> Topic | None:
 # With nothing named and no clear word match, the ranker's share for its best topic must reach this
 # (calibrated on held-out training questions, see docs/retrieval.md).
 NO_NAME_MIN_SHARE = 0.9
+NO_NAME_NEIGHBOUR_SIM = 0.7  # ... or this close to a training question about the leading topic
+NO_NAME_NEIGHBOUR_SHARE = 0.6  # ... and the leading topic has at least this share
 # Words that, besides a name, ask nothing in particular ("gout", "tell me about Guaifenesin").
 _ONLY_A_NAME = frozenset("_ the a an about tell me info information on of please".split())
 _PARTS_OF_THE_PLAN = frozenset({"first_line", "definition", "expectations"})
@@ -205,15 +208,21 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
     """Route with the learned ranker: it picks the subject among the named topics and the facet."""
     kb = index.kb
     qvec = space.embed_question(query.text) if space is not None else None
-    topics = candidate_topics(query, index, lexical, ranker.near_topics(qvec))
+    near = ranker.near_topics(qvec)
+    topics = candidate_topics(query, index, lexical, near)
     named = named_topics(query, kb)
     confident = True
     ranked = ranker.rank(query, topics, lexical, space, qvec) if topics else []
     if ranked and not named:
-        # Nothing named: words alone route when one topic clearly leads, or the ranker is sure of one.
+        # Nothing named: words alone route when one topic clearly leads, or the ranker is sure of one, or
+        # fairly sure and the closest training question is close and about the same topic.
         clear, confident = _lexical_primary(query, index, lexical)
-        share = sum(p for c, p in ranked if c.topic.id == ranked[0][0].topic.id)
-        if clear is None and share < NO_NAME_MIN_SHARE:
+        lead = ranked[0][0].topic.id
+        share = sum(p for c, p in ranked if c.topic.id == lead)
+        neighbour = bool(near) and near[0][0] == lead and near[0][1] >= NO_NAME_NEIGHBOUR_SIM
+        worded = lead in {t.id for t in lexical_topics(query, index, lexical, limit=3)}
+        sure = share >= NO_NAME_MIN_SHARE and worded  # a topic that only reads alike must also have a close neighbour
+        if clear is None and not sure and not (neighbour and share >= NO_NAME_NEIGHBOUR_SHARE):
             ranked = []
     if not ranked:
         hint = _red_flag_topic(query, kb) if query.safety is not None else None

@@ -138,6 +138,9 @@ _DRUG_STEMS = ("sartan|pril|olol|statin|prazole|cillin|mycin|floxacin|dipine|sem
                "cycline|dronate|tropium|terol|lukast|gliptin|gliflozin|glutide|mab|nib|oxetine|triptan|afil|azepam|"
                "zolam|tidine|setron|profen|coxib")
 _DRUG_SHAPE = _rx(rf"\b\w+({_DRUG_STEMS})\b")
+# An allergy is something about the patient, not what the question asks about ("penicillin allergic, which antibiotic").
+_ALLERGY_TO = _rx(rf"\b(allergic to|allergy to|intolerant of|intolerance to)\s+\w+({_DRUG_STEMS})s?\b|"
+                  rf"\b\w+({_DRUG_STEMS})s?[- ](allergic|allergy|allergies|intolerant|intolerance)\b")
 # Shorter drug stems that ordinary words share, and endings of disease and procedure terms.
 _MEDICAL_SHAPE = _rx(
     rf"\b\w+({_DRUG_STEMS}|azole|vir|tide|sone|olone|barbital|caine|itis|osis|a?emia|oma|omas|pathy|algia|ectomy|"
@@ -186,6 +189,7 @@ class Query:
     background_drugs: tuple[str, ...] = ()  # drugs the person already takes
     cue_strength: str = "specific"  # "none": a default facet; "generic": only a broad "treat/help" cue
     unknown_drug: bool = False  # a drug-shaped word that no monograph recognised
+    unknown_term: bool = False  # a disease- or drug-shaped word ("aspergillosis") the knowledge base never uses
     tokens: tuple[str, ...] = field(default=())
     masked: str = ""  # the words with recognised names blanked out ("_")
 
@@ -197,6 +201,12 @@ class Query:
     def content_stems(self) -> frozenset[str]:
         """Stems of the question's words, stopwords left out: what lexical matching compares."""
         return frozenset(stem([t for t in self.tokens if t not in STOPWORDS]))
+
+    @cached_property
+    def with_generics(self) -> frozenset[str]:
+        """The content stems plus the generic names of the brands it names ("Keppra": levetiracetam too), so
+        that a brand matches the texts that use the generic."""
+        return self.content_stems | frozenset(stem([t for t in words(self.normalized) if t not in STOPWORDS]))
 
     @property
     def search_terms(self) -> list[str]:
@@ -315,6 +325,13 @@ def normalize_question(text: str) -> str:
     return out[0].upper() + out[1:] + "?"
 
 
+def _unknown_term(tokens: list[str], names: list[NameMatch], vocab: Vocabulary) -> bool:
+    """Whether a word shaped like a disease, drug or procedure name is neither recognised nor in the KB's text."""
+    named = {j for m in names for j in range(m.start, m.end)}
+    return any(j not in named and t not in vocab.known_words and _MEDICAL_SHAPE.fullmatch(t)
+               for j, t in enumerate(tokens))
+
+
 def understand(question: str, vocab: Vocabulary) -> Query:
     """Read a question: names, entities, facet, intent, red flags, scope."""
     text = clean_text(question)
@@ -371,7 +388,8 @@ def understand(question: str, vocab: Vocabulary) -> Query:
         followup_like=followup_like,
         background_drugs=background,
         cue_strength=cue_strength if facet in ("management", "definition") else "specific",
-        unknown_drug=not any(m.kind == "drug" for m in names) and bool(_DRUG_SHAPE.search(expanded)),
+        unknown_drug=not any(m.kind == "drug" for m in names) and bool(_DRUG_SHAPE.search(_ALLERGY_TO.sub(" ", expanded))),
+        unknown_term=_unknown_term(tokens, names, vocab),
         tokens=tuple(tokens),
         masked=masked,
     )
