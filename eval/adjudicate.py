@@ -2,6 +2,7 @@
 
     python eval/adjudicate.py            # report agreement, rewrite nothing
     python eval/adjudicate.py --write    # rewrite eval/routing and eval/drugs with the voted labels
+    python eval/adjudicate.py --training [--write]   # the same for training/routing (labels in training/labels)
 
 The questions of `eval/routing` and `eval/drugs` were labelled by the writers of each topic, who
 followed different habits. Two annotators then labelled every question again under
@@ -9,6 +10,10 @@ docs/routing-labels.md, each blind to the original label, to each other and to t
 (`eval/labels/blind-*.jsonl`; ids are `<file>:<line index>`). A vote on (first subject, facet)
 decides: the label two of the three give wins; with three different labels the original stays.
 A changed record keeps its original label under "original", so both can be scored.
+
+The training set went through the same vote for the questions whose label the ranker, trained on
+the other writers' files, disagreed with (`training/labels/`): the annotators saw neither the
+label nor the ranker's choice, only the question, the convention and the knowledge base.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ("eval/routing", "eval/drugs")
+TRAINING_SETS = ("training/routing",)
 
 
 def subjects(rec: dict) -> list[str]:
@@ -64,10 +70,11 @@ def vote(original: dict, blind: list[dict]) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--training", action="store_true", help="the training set instead of the evaluation sets")
     args = parser.parse_args()
-    annotators = load_blind(ROOT / "eval" / "labels")
+    annotators = load_blind(ROOT / ("training" if args.training else "eval") / "labels")
     totals = collections.Counter()
-    for folder in SETS:
+    for folder in TRAINING_SETS if args.training else SETS:
         for path in sorted((ROOT / folder).glob("*.jsonl")):
             rel = path.relative_to(ROOT).as_posix()
             out = []
@@ -77,6 +84,9 @@ def main() -> int:
                 rec = json.loads(line)
                 original = {"question": rec["question"], **(rec.get("original") or {k: v for k, v in rec.items() if k != "question"})}
                 blind = [a[f"{rel}:{i}"] for a in annotators if f"{rel}:{i}" in a]
+                if not blind:
+                    out.append(rec)
+                    continue
                 totals["questions"] += 1
                 totals["blind labels"] += len(blind)
                 for b in blind:
@@ -90,7 +100,7 @@ def main() -> int:
             if args.write:
                 path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), encoding="utf-8")
     n, b = totals["questions"], totals["blind labels"] or 1
-    print(f"questions: {n}, blind labels: {totals['blind labels']}")
+    print(f"questions relabelled: {n}, blind labels: {totals['blind labels']}")
     for name in ("blind agrees with original: subject", "blind agrees with original: subject and facet"):
         print(f"{name}: {totals[name] / b:.1%}")
     print(f"the two blind annotators agree (subject and facet): {totals['the two blind annotators agree'] / max(n, 1):.1%}")

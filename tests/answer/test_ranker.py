@@ -52,6 +52,12 @@ def test_a_subject_we_have_no_page_for_is_not_covered_however_alike_it_reads(shi
         assert shipped_engine.ask(question).coverage == "not_covered", question
 
 
+def test_a_shared_word_alone_does_not_route_a_question_unlike_any_of_the_topics_questions(shipped_engine):
+    # "broken" is a word of a rosacea alias ("broken veins"), "heals" of a mouth-ulcer one; neither page answers these.
+    for question in ("How is a broken collarbone treated?", "How do I look after my tattoo while it heals?"):
+        assert shipped_engine.ask(question).coverage == "not_covered", question
+
+
 def test_a_question_naming_nothing_reaches_the_topic_its_training_neighbours_belong_to(shipped_engine):
     # No topic name, and no single topic leads on words alone: the closest training questions are about insomnia.
     answer = shipped_engine.ask("I keep waking at 4am and can't get back to sleep, what can I do?")

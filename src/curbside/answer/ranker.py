@@ -501,6 +501,15 @@ class Ranker:
     def score(self, feats: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         return np.array([float(self.w[i] @ v) for i, v in feats], dtype=np.float64)
 
+    def closest(self, qvec: np.ndarray | None, topic_id: str) -> float | None:
+        """The cosine of the training question about this topic closest to the question (None without the model)."""
+        if self.examples is None or qvec is None:
+            return None
+        rows = self.examples.by_topic.get(topic_id)
+        if not rows:
+            return 0.0
+        return float(max((self.examples.vectors[r] @ qvec).max() for r in rows.values()))
+
     def near_topics(self, qvec: np.ndarray | None) -> list[tuple[str, float]]:
         """The topics of the training questions closest to this one, with their cosine (none without the model)."""
         if self.examples is None or qvec is None:

@@ -199,6 +199,7 @@ def _red_flag_topic(query: Query, kb: KnowledgeBase) -> Topic | None:
 NO_NAME_MIN_SHARE = 0.9
 NO_NAME_NEIGHBOUR_SIM = 0.7  # ... or this close to a training question about the leading topic
 NO_NAME_NEIGHBOUR_SHARE = 0.6  # ... and the leading topic has at least this share
+NO_NAME_TOPIC_SIM = 0.5  # with the model, a topic routed to by words must be at least this close to one of its questions
 # Words that, besides a name, ask nothing in particular ("gout", "tell me about Guaifenesin").
 _ONLY_A_NAME = frozenset("_ the a an about tell me info information on of please".split())
 _PARTS_OF_THE_PLAN = frozenset({"first_line", "definition", "expectations"})
@@ -221,7 +222,10 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
         share = sum(p for c, p in ranked if c.topic.id == lead)
         neighbour = bool(near) and near[0][0] == lead and near[0][1] >= NO_NAME_NEIGHBOUR_SIM
         worded = lead in {t.id for t in lexical_topics(query, index, lexical, limit=3)}
-        sure = share >= NO_NAME_MIN_SHARE and worded  # a topic that only reads alike must also have a close neighbour
+        closest = ranker.closest(qvec, lead)
+        # A topic that only reads alike needs a close neighbour; one found by a shared word needs at least a
+        # loose one ("a broken collarbone" shares "broken" with a rosacea alias, but reads like none of its questions).
+        sure = share >= NO_NAME_MIN_SHARE and worded and (closest is None or closest >= NO_NAME_TOPIC_SIM)
         if clear is None and not sure and not (neighbour and share >= NO_NAME_NEIGHBOUR_SHARE):
             ranked = []
     if not ranked:
