@@ -100,6 +100,50 @@ def _section_words(topic: Topic) -> _SectionWords:
     return found
 
 
+_RARE: dict[int, tuple[object, dict[str, tuple[str, ...]]]] = {}
+RARE_TOPICS = 2  # a word used by the texts of at most this many topics points to them
+RARE_CANDIDATES = 2  # ... and at most this many such topics join the candidates
+
+
+def rare_words(kb) -> dict[str, tuple[str, ...]]:
+    """Word stems (five letters or more) that the texts of at most RARE_TOPICS topics use, with those topics:
+    "acamprosate" appears only on the alcohol page, "carbimazole" only on the thyroid ones."""
+    hit = _RARE.get(id(kb))
+    if hit is not None and hit[0] is kb:
+        return hit[1]
+    where: dict[str, set[str]] = {}
+    for topic in kb.topics.values():
+        for bag in _section_words(topic).sections.values():
+            for w in bag:
+                where.setdefault(w, set()).add(topic.id)
+    rare = {w: tuple(sorted(ts)) for w, ts in where.items()
+            if len(ts) <= RARE_TOPICS and len(w) >= 5 and not w.isdigit()}
+    _RARE[id(kb)] = (kb, rare)
+    return rare
+
+
+def rare_hits(query: Query, kb) -> dict[str, int]:
+    """For each topic, how many of the question's rare words its texts use."""
+    rare = rare_words(kb)
+    out: dict[str, int] = {}
+    for w in query.with_generics:
+        for tid in rare.get(w, ()):
+            out[tid] = out.get(tid, 0) + 1
+    return out
+
+
+def rare_topics(query: Query, kb) -> list[str]:
+    """The topics the question's rarest words point to (those used by the fewest topics first)."""
+    rare = rare_words(kb)
+    hits = sorted((len(rare[w]), w) for w in query.with_generics if w in rare)
+    out: list[str] = []
+    for _, w in hits:
+        for tid in rare[w]:
+            if tid not in out:
+                out.append(tid)
+    return out[:RARE_CANDIDATES]
+
+
 def _claim_match(query_stems: frozenset[str], topic: Topic) -> dict[str, float]:
     """For each facet, how much of the question its best-matching claim covers (idf-weighted)."""
     found = _section_words(topic)
@@ -184,13 +228,16 @@ def _question_features(query: Query, topic: Topic) -> list[str]:
     return feats
 
 
-def _topic_features(query: Query, topic: Topic, lexical: dict[str, tuple[int, float]]) -> list[str]:
+def _topic_features(query: Query, topic: Topic, lexical: dict[str, tuple[int, float]],
+                    rare: dict[str, int]) -> list[str]:
     """Features of the candidate topic's place in the question (facet-independent)."""
     rank, score = lexical.get(topic.id, (None, 0.0))
     feats = [f"lex:{rank}" if rank is not None else "lex:none"]
     if rank is not None and lexical:
         top = max(s for _, s in lexical.values())
         feats.append(f"lexrel:{min(int(4 * score / top), 4) if top > 0 else 0}")
+    if rare.get(topic.id):
+        feats.append(f"t:rare:{min(rare[topic.id], 3)}")
     mine = [m for m in query.names if m.topic_id == topic.id]
     if not mine:
         return feats + ["t:unnamed"]
@@ -214,14 +261,14 @@ def _topic_features(query: Query, topic: Topic, lexical: dict[str, tuple[int, fl
 
 
 def candidate_features(query: Query, topic: Topic, facets: list[str], lexical: dict[str, tuple[int, float]],
-                       sem: dict[str, float] | None = None, sem_topic_rank: int | None = None
-                       ) -> list[tuple[np.ndarray, np.ndarray]]:
+                       sem: dict[str, float] | None = None, sem_topic_rank: int | None = None,
+                       rare: dict[str, int] | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Hashed feature indices and values for each facet of one candidate topic.
 
     ``sem`` is the question's best cosine with each facet's section texts (None without the model)."""
     kind = topic.kind
     qf = _question_features(query, topic)
-    tf = _topic_features(query, topic, lexical)
+    tf = _topic_features(query, topic, lexical, rare or {})
     if sem:
         top_sim = max(sem.values())
         tf = tf + [f"semtop:{sem_topic_rank}"] + ([f"semlevel:{min(int(top_sim * 10), 9)}"])
@@ -330,6 +377,8 @@ def candidate_topics(query: Query, index, lexical: list[tuple[str, float]],
             return topics  # "treatments for aspergillosis": a subject we have no page for, however alike it reads
     else:
         topics += lexical_topics(query, index, lexical, limit=1)
+    for tid in rare_topics(query, index.kb):
+        topics.append(index.kb.topics[tid])
     for tid, _ in near:
         if tid in index.kb.topics:
             topics.append(index.kb.topics[tid])
@@ -420,9 +469,10 @@ class ExampleSpace:
 
 def candidates_for(query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = (),
                    space=None, qvec: np.ndarray | None = None, examples: ExampleSpace | None = None,
-                   exclude: np.ndarray | None = None) -> tuple[list[Candidate], list[tuple[np.ndarray, np.ndarray]]]:
+                   exclude: np.ndarray | None = None, rare: dict[str, int] | None = None) -> tuple[list[Candidate], list[tuple[np.ndarray, np.ndarray]]]:
     """Every candidate of the given topics, with its features (``space``/``qvec``: the semantic signal;
-    ``examples``: the training questions nearest to this one, ``exclude`` rows barred from that when training)."""
+    ``examples``: the training questions nearest to this one, ``exclude`` rows barred from that when training;
+    ``rare``: how many of the question's rare words each topic uses, from `rare_hits`)."""
     lex = {tid: (i, score) for i, (tid, score) in enumerate(lexical[:5])}
     sems = {t.id: space.similarity(qvec, t) for t in topics} if space is not None and qvec is not None else {}
     tops = sorted(sems, key=lambda tid: -max(sems[tid].values(), default=0.0))
@@ -439,7 +489,7 @@ def candidates_for(query: Query, topics: list[Topic], lexical: list[tuple[str, f
     for topic, facets, ev in per_topic:
         cands += [Candidate(topic, f) for f in facets]
         sem = sems.get(topic.id)
-        fs = candidate_features(query, topic, facets, lex, sem, tops.index(topic.id) if sem else None)
+        fs = candidate_features(query, topic, facets, lex, sem, tops.index(topic.id) if sem else None, rare)
         if ev:
             fs = [_with_examples(i, v, f, ev, near_order.index(topic.id), best_near[topic.id],
                                  _vote(votes, topic, f))
@@ -517,11 +567,11 @@ class Ranker:
         return self.examples.near_topics(self.examples.similarities(qvec))
 
     def rank(self, query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = (), space=None,
-             qvec: np.ndarray | None = None) -> list[tuple[Candidate, float]]:
+             qvec: np.ndarray | None = None, rare: dict[str, int] | None = None) -> list[tuple[Candidate, float]]:
         """Candidates of the topics, best first, with softmax probabilities (``qvec``: the question embedded)."""
         if qvec is None and space is not None and topics:
             qvec = space.embed_question(query.text)
-        cands, feats = candidates_for(query, topics, lexical, space, qvec, self.examples)
+        cands, feats = candidates_for(query, topics, lexical, space, qvec, self.examples, rare=rare)
         if not cands:
             return []
         s = self.score(feats)

@@ -28,6 +28,7 @@ from curbside.answer.ranker import (
     candidate_facets,
     candidate_topics,
     candidates_for,
+    rare_hits,
 )
 from curbside.answer.text import clean_text
 from curbside.answer.understand import understand
@@ -111,7 +112,7 @@ def build(records: list[tuple[dict, str, str]], engine, examples: ExampleSpace |
         near = examples.near_topics(examples.similarities(qvec, exclude)) if examples is not None and qvec is not None else []
         named = candidate_topics(query, engine.index, lexical, near)
         topics = named if gold_topic in {t.id for t in named} else [kb.topics[gold_topic]]
-        cands, feats = candidates_for(query, topics, lexical, space, qvec, examples, exclude)
+        cands, feats = candidates_for(query, topics, lexical, space, qvec, examples, exclude, rare_hits(query, kb))
         gold = next((i for i, c in enumerate(cands) if c.topic.id == gold_topic and c.facet == facet), None)
         if gold is not None:
             out.append((feats, gold))

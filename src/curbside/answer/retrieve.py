@@ -19,6 +19,7 @@ from curbside.answer.ranker import (
     lexical_topics,
     name_words_asked,
     named_topics,
+    rare_hits,
     shipped_ranker,
 )
 from curbside.answer.safety import RULE_TOPICS
@@ -213,7 +214,7 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
     topics = candidate_topics(query, index, lexical, near)
     named = named_topics(query, kb)
     confident = True
-    ranked = ranker.rank(query, topics, lexical, space, qvec) if topics else []
+    ranked = ranker.rank(query, topics, lexical, space, qvec, rare_hits(query, kb)) if topics else []
     if ranked and not named:
         # Nothing named: words alone route when one topic clearly leads, or the ranker is sure of one, or
         # fairly sure and the closest training question is close and about the same topic.
