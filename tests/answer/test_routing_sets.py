@@ -1,8 +1,9 @@
 """Routing on our labelled question sets (eval/routing, eval/drugs) with the engine as shipped.
 
 The drug set (issue 9) is held to the issue's gate: 95% drug routing, 85% facet. The condition
-set (issue 4) is not there yet (docs/evaluation.md has the figures); its floor sits a little
-under today's figures so a change that makes routing worse fails here. The ranker is trained on
+set (issue 4) is held to the gate's 85% facet; its topic routing is not at 95% yet
+(docs/evaluation.md has the figures), so its floor sits a little under today's figure and a
+change that makes routing worse fails here. The ranker is trained on
 training/routing only; a test below checks that no training question is an evaluation question.
 """
 
@@ -33,7 +34,7 @@ def _tally(engine, folder: str):
 
 @pytest.mark.onnx
 @pytest.mark.parametrize(("folder", "min_questions", "topic_min", "facet_min"),
-                         [("drugs", 300, 0.95, 0.85), ("routing", 300, 0.90, 0.79)])
+                         [("drugs", 300, 0.95, 0.85), ("routing", 300, 0.93, 0.85)])
 def test_routing_accuracy(shipped_engine, folder, min_questions, topic_min, facet_min):
     total, topic, facet, citations = _tally(shipped_engine, folder)
     assert total >= min_questions

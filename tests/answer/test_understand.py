@@ -116,3 +116,15 @@ def test_an_allergy_is_about_the_patient_not_an_unknown_drug(vocab):
 def test_a_disease_word_the_knowledge_base_never_uses_is_marked_unknown(vocab):
     assert understand("How is mucormycosis treated?", vocab).unknown_term
     assert not understand("How is sinusitis treated?", vocab).unknown_term
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("Does my partner need treating for PID?", "pelvic-inflammatory-disease"),
+    ("Is MOH likely with triptans on 12 days a month?", "migraine"),
+])
+def test_standard_clinical_shorthand_names_its_topic(vocab, question, topic):
+    assert topic in [m.topic_id for m in understand(question, vocab).names]
+
+
+def test_ejection_fraction_shorthand_expands():
+    assert "ejection fraction" in expand_abbreviations("EF 30% on echo")

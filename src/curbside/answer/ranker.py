@@ -365,7 +365,7 @@ def candidate_topics(query: Query, index, lexical: list[tuple[str, float]],
     """The named topics plus the best word match ("it burns when I pee": the burns topic is named, the
     urinary infection one matched by words); with nothing named, the three best word matches. ``near``:
     the topics of the training questions closest in meaning, with their cosine (`ExampleSpace.near_topics`),
-    which join too ("trying for a baby for a year" names nothing, but reads like the infertility questions)."""
+    which join too ("I keep waking at 4am and can't get back to sleep" names nothing, but reads like the insomnia questions)."""
     topics = named_topics(query, index.kb)
     if not topics:
         if query.unknown_drug:

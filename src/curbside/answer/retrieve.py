@@ -24,7 +24,7 @@ from curbside.answer.ranker import (
 )
 from curbside.answer.safety import RULE_TOPICS
 from curbside.answer.text import STOPWORDS, stem, words
-from curbside.answer.understand import BROAD_MANAGEMENT, Query
+from curbside.answer.understand import BROAD_MANAGEMENT, TREATMENT_OVERVIEW, Query
 from curbside.errors import CurbsideError
 from curbside.knowledge.loader import KnowledgeBase
 from curbside.knowledge.schema import Topic
@@ -241,8 +241,9 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
     facet = best.facet
     if not [w for w in words(query.masked) if w not in _ONLY_A_NAME]:
         facet = "management"  # only a name ("Guaifenesin", "gout?"): the whole page
-    elif primary.kind == "condition" and facet in _PARTS_OF_THE_PLAN and BROAD_MANAGEMENT.search(query.masked):
-        facet = "management"  # "best approach", "overall plan": the convention's whole plan (docs/routing-labels.md)
+    elif primary.kind == "condition" and facet in _PARTS_OF_THE_PLAN and (
+            BROAD_MANAGEMENT.search(query.masked) or TREATMENT_OVERVIEW.search(query.text)):
+        facet = "management"  # "best approach", "how is it treated": the convention's whole plan (docs/routing-labels.md)
     supporting = [t for t in named if t.id != primary.id][:2]
     if facet == "comparison" and not supporting:
         facet = "management"

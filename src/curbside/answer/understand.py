@@ -149,6 +149,10 @@ _MEDICAL_SHAPE = _rx(
 
 # Words that ask for the whole management plan, not one part of it.
 BROAD_MANAGEMENT = _rx(r"manag\w*|approach|overall|plan\b|step[- ]by[- ]step|algorithm|pathway|guideline recommendations")
+# The convention's tie-breaker (docs/routing-labels.md): "How is X treated?", "What are the treatment options for X?"
+# ask for the whole plan, where "What is the treatment for X?" asks for the first line.
+TREATMENT_OVERVIEW = _rx(r"^\s*(how (is|are) [^?]{1,60} (treated|managed)|how (do you|do we|should (i|we|you)|to) (treat|manage)|"
+                         r"what (are|is) the (treatment|management|therapy) options|what treatments? (are|is) (there|available))\b")
 
 _FOLLOWUP_START = _rx(r"^\s*(and|but|also|what if|what about|how about|and if|if|in|for|then|what else|any|same|does that|"
                       r"is that|is it|can (she|he|they|it)|should (she|he|they)|what (dose|dosage)|what next|and then|ok|okay|so)\b")
