@@ -79,3 +79,11 @@ def test_malformed_yaml_and_schema_errors_are_reported_not_raised(tmp_path):
 def test_missing_folder_is_a_clear_error(tmp_path):
     result = run_cli("kb", "check", "--dir", str(tmp_path / "nope"))
     assert result.returncode != 0 and "no such folder" in result.stderr
+
+
+def test_an_alias_shared_with_another_topic_is_flagged_even_as_a_plural(tmp_path):
+    for topic_id, alias in (("zz-boils", "skin abscesses"), ("zz-spreading", "skin abscess")):
+        text = GOOD.format(id=topic_id).replace("scope:", f"aliases: [{alias}]\nscope:")
+        (tmp_path / f"{topic_id}.yaml").write_text(text)
+    result = run_cli("kb", "check", "--dir", str(tmp_path))
+    assert "alias 'skin abscess'" in result.stdout and "also an alias of topic" in result.stdout, result.stdout

@@ -103,6 +103,15 @@ def check_knowledge_base(extra_dirs: list[Path] | tuple[Path, ...] = ()) -> Chec
     return report
 
 
+def _alias_key(name: str) -> str:
+    """A name as the vocabulary matches it: case and a plural 's' make no difference ("boil" is "boils")."""
+    def singular(w: str) -> str:
+        if w.endswith(("sses", "xes", "ches", "shes")):
+            return w[:-2]
+        return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
+    return " ".join(singular(w) for w in name.lower().split())
+
+
 def _cross_checks(kb: KnowledgeBase, report: CheckReport) -> None:
     claim_ids: dict[str, str] = {}
     aliases: dict[str, str] = {}
@@ -113,7 +122,7 @@ def _cross_checks(kb: KnowledgeBase, report: CheckReport) -> None:
                 if claim.id in claim_ids:
                     report.errors.append(FileProblem(path, f"claim {claim.id}", f"duplicate claim id (also in {claim_ids[claim.id]})"))
                 claim_ids[claim.id] = path
-        for name in {n.lower().strip() for n in topic.names()}:
+        for name in {_alias_key(n) for n in topic.names()}:
             other = aliases.get(name)
             if other and other != topic_id:
                 report.warnings.append(FileProblem(path, f"alias '{name}'", f"also an alias of topic '{other}'"))
