@@ -100,31 +100,24 @@ def _section_words(topic: Topic) -> _SectionWords:
     return found
 
 
-_RARE: dict[int, tuple[object, dict[str, tuple[str, ...]]]] = {}
 RARE_TOPICS = 2  # a word used by the texts of at most this many topics points to them
 RARE_CANDIDATES = 2  # ... and at most this many such topics join the candidates
 
 
-def rare_words(kb) -> dict[str, tuple[str, ...]]:
+def build_rare_words(kb) -> dict[str, tuple[str, ...]]:
     """Word stems (five letters or more) that the texts of at most RARE_TOPICS topics use, with those topics:
-    "acamprosate" appears only on the alcohol page, "carbimazole" only on the thyroid ones."""
-    hit = _RARE.get(id(kb))
-    if hit is not None and hit[0] is kb:
-        return hit[1]
+    "acamprosate" appears only on the alcohol page, "carbimazole" only on the thyroid ones. Built with the
+    topic index (and cached with it), since it reads every topic."""
     where: dict[str, set[str]] = {}
     for topic in kb.topics.values():
         for bag in _section_words(topic).sections.values():
             for w in bag:
                 where.setdefault(w, set()).add(topic.id)
-    rare = {w: tuple(sorted(ts)) for w, ts in where.items()
-            if len(ts) <= RARE_TOPICS and len(w) >= 5 and not w.isdigit()}
-    _RARE[id(kb)] = (kb, rare)
-    return rare
+    return {w: tuple(sorted(ts)) for w, ts in where.items() if len(ts) <= RARE_TOPICS and len(w) >= 5 and not w.isdigit()}
 
 
-def rare_hits(query: Query, kb) -> dict[str, int]:
-    """For each topic, how many of the question's rare words its texts use."""
-    rare = rare_words(kb)
+def rare_hits(query: Query, rare: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """For each topic, how many of the question's rare words (``rare``: `build_rare_words`) its texts use."""
     out: dict[str, int] = {}
     for w in query.with_generics:
         for tid in rare.get(w, ()):
@@ -132,9 +125,8 @@ def rare_hits(query: Query, kb) -> dict[str, int]:
     return out
 
 
-def rare_topics(query: Query, kb) -> list[str]:
+def rare_topics(query: Query, rare: dict[str, tuple[str, ...]]) -> list[str]:
     """The topics the question's rarest words point to (those used by the fewest topics first)."""
-    rare = rare_words(kb)
     hits = sorted((len(rare[w]), w) for w in query.with_generics if w in rare)
     out: list[str] = []
     for _, w in hits:
@@ -377,7 +369,7 @@ def candidate_topics(query: Query, index, lexical: list[tuple[str, float]],
             return topics  # "treatments for aspergillosis": a subject we have no page for, however alike it reads
     else:
         topics += lexical_topics(query, index, lexical, limit=1)
-    for tid in rare_topics(query, index.kb):
+    for tid in rare_topics(query, index.rare_words):
         topics.append(index.kb.topics[tid])
     for tid, _ in near:
         if tid in index.kb.topics:

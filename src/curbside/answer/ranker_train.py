@@ -112,7 +112,7 @@ def build(records: list[tuple[dict, str, str]], engine, examples: ExampleSpace |
         near = examples.near_topics(examples.similarities(qvec, exclude)) if examples is not None and qvec is not None else []
         named = candidate_topics(query, engine.index, lexical, near)
         topics = named if gold_topic in {t.id for t in named} else [kb.topics[gold_topic]]
-        cands, feats = candidates_for(query, topics, lexical, space, qvec, examples, exclude, rare_hits(query, kb))
+        cands, feats = candidates_for(query, topics, lexical, space, qvec, examples, exclude, rare_hits(query, engine.index.rare_words))
         gold = next((i for i, c in enumerate(cands) if c.topic.id == gold_topic and c.facet == facet), None)
         if gold is not None:
             out.append((feats, gold))

@@ -15,6 +15,7 @@ import numpy as np
 from curbside.answer.ranker import (
     GENERIC_TITLE_WORDS,
     Ranker,
+    build_rare_words,
     candidate_topics,
     lexical_topics,
     name_words_asked,
@@ -100,6 +101,7 @@ class TopicIndex:
         self._stemmer = _stemmer()
         docs = [_topic_text(kb.topics[i]) for i in self.ids]
         self.name_stems = {i: _name_stems(kb.topics[i]) for i in self.ids}
+        self.rare_words = build_rare_words(kb)
         self._bm25 = bm25s.BM25()
         if docs:
             tokens = bm25s.tokenize(docs, stopwords=sorted(STOPWORDS), stemmer=self._stemmer, show_progress=False)
@@ -214,7 +216,7 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
     topics = candidate_topics(query, index, lexical, near)
     named = named_topics(query, kb)
     confident = True
-    ranked = ranker.rank(query, topics, lexical, space, qvec, rare_hits(query, kb)) if topics else []
+    ranked = ranker.rank(query, topics, lexical, space, qvec, rare_hits(query, index.rare_words)) if topics else []
     if ranked and not named:
         # Nothing named: words alone route when one topic clearly leads, or the ranker is sure of one, or
         # fairly sure and the closest training question is close and about the same topic.
