@@ -102,6 +102,7 @@ def _section_words(topic: Topic) -> _SectionWords:
 
 RARE_TOPICS = 2  # a word used by the texts of at most this many topics points to them
 RARE_CANDIDATES = 2  # ... and at most this many such topics join the candidates
+RELATED_CANDIDATES = 2  # the first related topics of a named drug that join the candidates
 
 
 def build_rare_words(kb) -> dict[str, tuple[str, ...]]:
@@ -371,6 +372,9 @@ def candidate_topics(query: Query, index, lexical: list[tuple[str, float]],
         topics += lexical_topics(query, index, lexical, limit=1)
     for tid in rare_topics(query, index.rare_words):
         topics.append(index.kb.topics[tid])
+    for topic in named_topics(query, index.kb):
+        if topic.kind == "drug":  # the conditions a named drug's page links to ("Viagra is not working")
+            topics += [index.kb.topics[t] for t in topic.related_topics[:RELATED_CANDIDATES] if t in index.kb.topics]
     for tid, _ in near:
         if tid in index.kb.topics:
             topics.append(index.kb.topics[tid])
