@@ -359,7 +359,8 @@ def candidate_topics(query: Query, index, lexical: list[tuple[str, float]],
     urinary infection one matched by words); with nothing named, the three best word matches. ``near``:
     the topics of the training questions closest in meaning, with their cosine (`ExampleSpace.near_topics`),
     which join too ("I keep waking at 4am and can't get back to sleep" names nothing, but reads like the insomnia questions)."""
-    topics = named_topics(query, index.kb)
+    named = named_topics(query, index.kb)
+    topics = list(named)
     if not topics:
         if query.unknown_drug:
             return []  # a drug we have no monograph for: not ours to answer
@@ -372,7 +373,7 @@ def candidate_topics(query: Query, index, lexical: list[tuple[str, float]],
         topics += lexical_topics(query, index, lexical, limit=1)
     for tid in rare_topics(query, index.rare_words):
         topics.append(index.kb.topics[tid])
-    for topic in named_topics(query, index.kb):
+    for topic in named:
         if topic.kind == "drug":  # the conditions a named drug's page links to ("Viagra is not working")
             topics += [index.kb.topics[t] for t in topic.related_topics[:RELATED_CANDIDATES] if t in index.kb.topics]
     for tid, _ in near:
@@ -410,11 +411,11 @@ class ExampleSpace:
         return cls(data["vectors"], [str(x) for x in data["topics"]], [str(x) for x in data["facets"]],
                    [str(x) for x in data["kinds"]])
 
-    def save(self, path: Path, topics: list[str], facets: list[str], kinds: list[str]) -> None:
+    def save(self, path: Path) -> None:
         from curbside.index.cache import write_npz_atomic
 
-        write_npz_atomic(path, compressed=True, vectors=self.vectors.astype(np.float16), topics=np.asarray(topics),
-                         facets=np.asarray(facets), kinds=np.asarray(kinds))
+        write_npz_atomic(path, compressed=True, vectors=self.vectors.astype(np.float16), topics=np.asarray(self.topics),
+                         facets=np.asarray(self.facets), kinds=np.asarray(self.kinds))
 
     def similarities(self, qvec: np.ndarray, exclude: np.ndarray | None = None) -> np.ndarray:
         """Cosine with every training question; ``exclude`` (training): rows that may not be neighbours — the
@@ -465,14 +466,16 @@ class ExampleSpace:
 
 def candidates_for(query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = (),
                    space=None, qvec: np.ndarray | None = None, examples: ExampleSpace | None = None,
-                   exclude: np.ndarray | None = None, rare: dict[str, int] | None = None) -> tuple[list[Candidate], list[tuple[np.ndarray, np.ndarray]]]:
+                   sims: np.ndarray | None = None, rare: dict[str, int] | None = None
+                   ) -> tuple[list[Candidate], list[tuple[np.ndarray, np.ndarray]]]:
     """Every candidate of the given topics, with its features (``space``/``qvec``: the semantic signal;
-    ``examples``: the training questions nearest to this one, ``exclude`` rows barred from that when training;
-    ``rare``: how many of the question's rare words each topic uses, from `rare_hits`)."""
+    ``examples``/``sims``: the training questions and the question's cosine with each, from
+    `ExampleSpace.similarities`; ``rare``: how many of the question's rare words each topic uses, from `rare_hits`)."""
     lex = {tid: (i, score) for i, (tid, score) in enumerate(lexical[:5])}
     sems = {t.id: space.similarity(qvec, t) for t in topics} if space is not None and qvec is not None else {}
     tops = sorted(sems, key=lambda tid: -max(sems[tid].values(), default=0.0))
-    sims = examples.similarities(qvec, exclude) if examples is not None and qvec is not None else None
+    if examples is None:
+        sims = None
     cands: list[Candidate] = []
     feats: list[tuple[np.ndarray, np.ndarray]] = []
     per_topic = []
@@ -547,27 +550,36 @@ class Ranker:
     def score(self, feats: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         return np.array([float(self.w[i] @ v) for i, v in feats], dtype=np.float64)
 
-    def closest(self, qvec: np.ndarray | None, topic_id: str) -> float | None:
-        """The cosine of the training question about this topic closest to the question (None without the model)."""
+    def similarities(self, qvec: np.ndarray | None) -> np.ndarray | None:
+        """The question's cosine with every training question (None without the model): computed once per
+        question and shared by `near_topics`, `closest` and `rank`."""
         if self.examples is None or qvec is None:
+            return None
+        return self.examples.similarities(qvec)
+
+    def closest(self, sims: np.ndarray | None, topic_id: str) -> float | None:
+        """The cosine of the training question about this topic closest to the question (None without the model)."""
+        if sims is None:
             return None
         rows = self.examples.by_topic.get(topic_id)
         if not rows:
             return 0.0
-        return float(max((self.examples.vectors[r] @ qvec).max() for r in rows.values()))
+        return float(max(sims[r].max() for r in rows.values()))
 
-    def near_topics(self, qvec: np.ndarray | None) -> list[tuple[str, float]]:
+    def near_topics(self, sims: np.ndarray | None) -> list[tuple[str, float]]:
         """The topics of the training questions closest to this one, with their cosine (none without the model)."""
-        if self.examples is None or qvec is None:
-            return []
-        return self.examples.near_topics(self.examples.similarities(qvec))
+        return [] if sims is None else self.examples.near_topics(sims)
 
     def rank(self, query: Query, topics: list[Topic], lexical: list[tuple[str, float]] = (), space=None,
-             qvec: np.ndarray | None = None, rare: dict[str, int] | None = None) -> list[tuple[Candidate, float]]:
-        """Candidates of the topics, best first, with softmax probabilities (``qvec``: the question embedded)."""
+             qvec: np.ndarray | None = None, sims: np.ndarray | None = None, rare: dict[str, int] | None = None
+             ) -> list[tuple[Candidate, float]]:
+        """Candidates of the topics, best first, with softmax probabilities (``qvec``: the question embedded,
+        ``sims``: from `similarities`; both computed here when not given)."""
         if qvec is None and space is not None and topics:
             qvec = space.embed_question(query.text)
-        cands, feats = candidates_for(query, topics, lexical, space, qvec, self.examples, rare=rare)
+        if sims is None:
+            sims = self.similarities(qvec)
+        cands, feats = candidates_for(query, topics, lexical, space, qvec, self.examples, sims, rare)
         if not cands:
             return []
         s = self.score(feats)

@@ -5,7 +5,8 @@
 Training questions (`training/routing/*.jsonl`) are labelled like the evaluation sets
 ({"question", "topic" | "drugs", "facet"}) under docs/routing-labels.md and are written apart
 from them; the evaluation sets are never read here. Multinomial logistic regression over each
-question's candidates (softmax), AdaGrad with L2, a fixed seed: the same data gives the same model.
+question's candidates (softmax), AdaGrad with L2, fixed seeds: the same data gives the same model,
+up to floating-point noise in the question embeddings (weights differ by at most about 0.02 between runs).
 """
 
 from __future__ import annotations
@@ -76,16 +77,14 @@ def usable(rows: list[dict], kb) -> tuple[list[tuple[dict, str, str]], int]:
     return out, skipped
 
 
-def example_space(records: list[tuple[dict, str, str]], engine) -> tuple[ExampleSpace | None, list[str], list[str], list[str]]:
-    """The training questions embedded (None without the model), with their labels."""
+def example_space(records: list[tuple[dict, str, str]], engine) -> ExampleSpace | None:
+    """The training questions embedded, with their labels (None without the model)."""
     space = engine.claim_space
-    topics = [s for _, s, _ in records]
-    facets = [f for _, _, f in records]
-    kinds = [engine.kb.topics[s].kind for s in topics]
     if space is None:
-        return None, topics, facets, kinds
+        return None
+    topics = [s for _, s, _ in records]
     vectors = space.embedder.embed([clean_text(r["question"]) for r, _, _ in records])
-    return ExampleSpace(vectors, topics, facets, kinds), topics, facets, kinds
+    return ExampleSpace(vectors, topics, [f for _, _, f in records], [engine.kb.topics[s].kind for s in topics])
 
 
 def build(records: list[tuple[dict, str, str]], engine, examples: ExampleSpace | None,
@@ -109,10 +108,11 @@ def build(records: list[tuple[dict, str, str]], engine, examples: ExampleSpace |
         exclude = by_source.get(rec.get("_source"), np.zeros(0, dtype=np.int64)) if sources is not None else None
         if exclude is not None and rows_in_space is not None:
             exclude = np.append(exclude, rows_in_space[n])
-        near = examples.near_topics(examples.similarities(qvec, exclude)) if examples is not None and qvec is not None else []
-        named = candidate_topics(query, engine.index, lexical, near)
+        sims = examples.similarities(qvec, exclude) if examples is not None and qvec is not None else None
+        named = candidate_topics(query, engine.index, lexical, examples.near_topics(sims) if sims is not None else [])
         topics = named if gold_topic in {t.id for t in named} else [kb.topics[gold_topic]]
-        cands, feats = candidates_for(query, topics, lexical, space, qvec, examples, exclude, rare_hits(query, engine.index.rare_words))
+        cands, feats = candidates_for(query, topics, lexical, space, qvec, examples, sims,
+                                      rare_hits(query, engine.index.rare_words))
         gold = next((i for i, c in enumerate(cands) if c.topic.id == gold_topic and c.facet == facet), None)
         if gold is not None:
             out.append((feats, gold))
@@ -179,18 +179,18 @@ def main(argv: list[str] | None = None) -> int:
         random.Random(1).shuffle(order)
         cut = int(len(order) * args.check)
         held, kept_rows = [records[i] for i in order[:cut]], [records[i] for i in order[cut:]]
-        space, *_ = example_space(kept_rows, engine)
+        space = example_space(kept_rows, engine)
         kept_sources = [r["_source"] for r, _, _ in kept_rows]
         train_set = build(kept_rows, engine, space, list(range(len(kept_rows))), kept_sources)
         w = train_averaged(train_set)
         test_set = build(held, engine, space, sources=kept_sources)
         print(f"held-out check: {accuracy(w, test_set):.1%} of {len(test_set)} (train {accuracy(w, train_set):.1%})")
-    space, topics, facets, kinds = example_space(records, engine)
+    space = example_space(records, engine)
     examples = build(records, engine, space, list(range(len(records))), [r["_source"] for r, _, _ in records])
     w = train_averaged(examples)
     kept = save(w, args.out, data_hash(args.folder))
     if space is not None and args.out == MODEL_PATH:
-        space.save(EXAMPLES_PATH, topics, facets, kinds)
+        space.save(EXAMPLES_PATH)
     print(f"wrote {args.out} ({kept} weights)")
     return 0
 

@@ -212,11 +212,12 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
     """Route with the learned ranker: it picks the subject among the named topics and the facet."""
     kb = index.kb
     qvec = space.embed_question(query.text) if space is not None else None
-    near = ranker.near_topics(qvec)
+    sims = ranker.similarities(qvec)
+    near = ranker.near_topics(sims)
     topics = candidate_topics(query, index, lexical, near)
     named = named_topics(query, kb)
     confident = True
-    ranked = ranker.rank(query, topics, lexical, space, qvec, rare_hits(query, index.rare_words)) if topics else []
+    ranked = ranker.rank(query, topics, lexical, space, qvec, sims, rare_hits(query, index.rare_words)) if topics else []
     if ranked and not named:
         # Nothing named: words alone route when one topic clearly leads, or the ranker is sure of one, or
         # fairly sure and the closest training question is close and about the same topic.
@@ -225,7 +226,7 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
         share = sum(p for c, p in ranked if c.topic.id == lead)
         neighbour = bool(near) and near[0][0] == lead and near[0][1] >= NO_NAME_NEIGHBOUR_SIM
         worded = lead in {t.id for t in lexical_topics(query, index, lexical, limit=3)}
-        closest = ranker.closest(qvec, lead)
+        closest = ranker.closest(sims, lead)
         # A topic that only reads alike needs a close neighbour; one found by a shared word needs at least a
         # loose one ("a broken collarbone" shares "broken" with a rosacea alias, but reads like none of its questions).
         sure = share >= NO_NAME_MIN_SHARE and worded and (closest is None or closest >= NO_NAME_TOPIC_SIM)
