@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from curbside.answer.text import stem, words
 from curbside.knowledge.loader import FileProblem, KnowledgeBase, load_files, topic_files
 from curbside.knowledge.schema import Facet, Topic
 
@@ -104,12 +105,8 @@ def check_knowledge_base(extra_dirs: list[Path] | tuple[Path, ...] = ()) -> Chec
 
 
 def _alias_key(name: str) -> str:
-    """A name as the vocabulary matches it: case and a plural 's' make no difference ("boil" is "boils")."""
-    def singular(w: str) -> str:
-        if w.endswith(("sses", "xes", "ches", "shes")):
-            return w[:-2]
-        return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
-    return " ".join(singular(w) for w in name.lower().split())
+    """A name as the vocabulary matches it (word stems: "boil" is "boils", "skin abscess" is "skin abscesses")."""
+    return " ".join(stem(words(name)))
 
 
 def _cross_checks(kb: KnowledgeBase, report: CheckReport) -> None:
