@@ -169,7 +169,7 @@ class Engine:
 
     def _answer(self, query: Query, routed: Route, audience: str) -> Answer:
         slug = slugify(query.normalized)
-        if routed.primary is None:
+        if routed.primary is None or query.animal:
             return self._uncovered(query, routed, audience, slug)
         answer = compose_answer(query, routed, audience, slug=slug)
         asked = [q for q in self.history.most_asked(routed.primary.id) if q != query.normalized]
@@ -205,6 +205,11 @@ class Engine:
         base = dict(question=query.text, normalized_question=query.normalized, slug=slug, audience=audience,
                     intent=query.intent, facet=query.facet, disclaimer=aud.disclaimer(audience), safety=query.safety,
                     entities=query.entities, review=Review(status="submitted", last_updated=dt.date.today().isoformat()))
+        if query.animal:
+            return Answer(title="Outside curbside's scope", coverage="not_covered",
+                          coverage_note=("curbside answers questions about people's health, and this question is about an "
+                                         "animal. Doses and advice for people can harm animals: please ask a vet."),
+                          **{**base, "intent": "out_of_scope", "safety": None})
         if not query.medical and query.non_medical_cue and query.safety is None:
             return Answer(title="Outside curbside's scope", coverage="not_covered",
                           coverage_note=("curbside answers medical questions only, and this question does not look medical. "
@@ -310,10 +315,10 @@ def _code_version() -> str:
     """A hash of the modules that build the vocabulary and index: a code change invalidates the cache."""
     import hashlib
 
-    from curbside.answer import retrieve, text, vocabulary
+    from curbside.answer import ranker, retrieve, text, vocabulary
 
     h = hashlib.sha256()
-    for module in (retrieve, text, vocabulary):
+    for module in (ranker, retrieve, text, vocabulary):  # ranker: the rare-word map the index carries
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()[:10]
 

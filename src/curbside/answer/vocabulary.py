@@ -7,6 +7,7 @@ Built once from the knowledge base. Names are matched on stemmed word n-grams, s
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +50,33 @@ def medical_terms() -> frozenset[str]:
     return frozenset(stem([str(t).lower() for t in data["terms"]]))
 
 
+_LOWER_WORD = re.compile(r"\b[a-z][a-z0-9]*\b")
+MIN_LOWERCASE_ACRONYM = 3  # "ed", "pe" and "ra" are too short to trust typed in lower case
+
+
+def _never_lowercase(acronyms: set[str], kb: KnowledgeBase) -> frozenset[str]:
+    """The acronyms (three letters or more) that the knowledge base never writes as a lower-case word: typed
+    in lower case they still mean the acronym ("ptsd", "pcos"), while "add", "pad" and "pop" are words."""
+    texts = [t for topic in kb.topics.values() for t in (
+        topic.scope, *topic.related_questions, *(s.heading for s in topic.sections),
+        *(x for _, c in topic.all_claims() for x in (c.text, c.patient or "")))]
+    lower = {w for text in texts for w in _LOWER_WORD.findall(text)} | _easy_words()
+    return frozenset(a for a in acronyms if len(a) >= MIN_LOWERCASE_ACRONYM and a.isalnum() and a not in lower
+                     and a not in STOPWORDS)
+
+
+def _easy_words() -> set[str]:
+    """The Dale-Chall list of common English words that textstat ships ("rice" is RICE only in capitals)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("textstat")  # located, not imported: importing it is slow
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "resources" / "en" / "easy_words.txt"
+        if path.exists():
+            return set(path.read_text(encoding="utf-8").split())
+    return set()
+
+
 @dataclass
 class Vocabulary:
     """Stemmed name n-grams -> topic ids, plus the drug names for fuzzy matching."""
@@ -61,6 +89,7 @@ class Vocabulary:
     _pool: dict[tuple[str, int], list[str]] | None = None
     acronyms: set[tuple[str, ...]] = field(default_factory=set)
     known_words: frozenset[str] = frozenset()  # words of the knowledge base's own text: spelt right, never fuzzy-matched
+    lowercase_acronyms: frozenset[str] = frozenset()  # acronyms that also match typed in lower case ("ptsd", not "add")
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> Vocabulary:
@@ -75,6 +104,7 @@ class Vocabulary:
             for name in topic.aliases:
                 vocab._add(name, topic.id, topic.kind, strong=False)
         vocab.known_words = frozenset(w for t in kb.topics.values() for _, c in t.all_claims() for w in words(c.text))
+        vocab.lowercase_acronyms = _never_lowercase({"".join(k) for k in vocab.acronyms}, kb)
         return vocab
 
     def _add(self, name: str, topic_id: str, kind: str, strong: bool) -> None:
@@ -122,7 +152,8 @@ class Vocabulary:
             for n in range(min(MAX_NGRAM, len(tokens) - i), 0, -1):
                 key = tuple(stems[i : i + n])
                 entries = self.names.get(key)
-                if entries and key in self.acronyms and i not in upper:
+                if entries and key in self.acronyms and i not in upper and (
+                        n > 1 or tokens[i].lower() not in self.lowercase_acronyms):
                     entries = None
                 if entries:
                     hit = (n, entries)
