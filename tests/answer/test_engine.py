@@ -55,6 +55,14 @@ def test_non_medical_question_is_politely_refused(engine):
     assert "medical questions" in a.coverage_note
 
 
+def test_questions_about_a_pet_are_referred_to_a_vet(engine):
+    a = engine.ask("my dog has had diarrhoea since yesterday, what can I give him?")
+    assert a.coverage == "not_covered" and a.intent == "out_of_scope"
+    assert a.sections == [] and "vet" in a.coverage_note
+    bitten = engine.ask("my dog bit my hand, do I need antibiotics?")  # the person bitten is our patient
+    assert bitten.coverage != "not_covered" and bitten.intent != "out_of_scope"
+
+
 def test_uncovered_medical_question_says_so_and_what_was_searched(engine):
     a = engine.ask("What is the treatment for sarcoidosis of the heart?")
     assert a.coverage == "not_covered"

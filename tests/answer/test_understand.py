@@ -73,13 +73,25 @@ def test_unknown_disease_word_is_still_medical(vocab):
         "sudden facial droop and slurred speech",
         "I took a bottle of pills, want to die",
         "my lips are swelling and I can't breathe after a bee sting",
+        "I take carbimazole and now I have a high temperature and mouth ulcers",
+        "woke up this morning and can't hear anything in my left ear",
+        "my running partner collapsed in the heat and is talking nonsense",
+        "my teenage son has sudden severe pain in his scrotum",
+        "6 weeks pregnant with shoulder tip pain",
+        "my husband is on apixaban and banged his head on a cupboard",
+        "sore throat and now I can't open my mouth and my voice is muffled",
     ],
 )
 def test_red_flags_are_detected(text):
     assert detect_red_flags(text) is not None
 
 
-@pytest.mark.parametrize("text", ["chronic low back pain treatment", "what dose of ibuprofen for a sprained ankle"])
+@pytest.mark.parametrize("text", [
+    "chronic low back pain treatment", "what dose of ibuprofen for a sprained ankle",
+    "I take carbimazole, how often do I need blood tests?", "what is the dose of apixaban in atrial fibrillation",
+    "how do I prevent heat rash", "I'm 24 weeks pregnant with bad back pain, what can I take?",
+    "when can I train again after heat stroke",
+])
 def test_ordinary_questions_raise_no_red_flag(text):
     assert detect_red_flags(text) is None
 

@@ -115,6 +115,76 @@ RED_FLAG_RULES: tuple[RedFlagRule, ...] = (
         "assessment. " + EMERGENCY_CALL,
     ),
     RedFlagRule(
+        "possible agranulocytosis on an antithyroid drug",
+        "urgent",
+        _rx(r"sore\s+throat|fever|temperature|mouth\s+ulcers?|ulcers?\s+in\s+(my|his|her|the)\s+mouth|high\s+temp"),
+        "A fever, sore throat or mouth ulcers while taking carbimazole, methimazole or propylthiouracil can mean a "
+        "dangerously low white cell count (agranulocytosis). Stop the tablets and get an urgent blood count, the same day.",
+        requires=_rx(r"carbimazole|methimazole|thiamazole|propylthiouracil|\bptu\b|neo[- ]?mercazole|tapazole"),
+    ),
+    RedFlagRule(
+        "sudden hearing loss",
+        "urgent",
+        _rx(r"sudden(ly)?\s+(\w+\s+){0,4}(hearing\s+loss|lost\s+(\w+\s+){0,2}hearing|deaf\w*|can'?t\s+hear)|"
+            r"(lost|losing|lose)\s+(the\s+|my\s+|his\s+|her\s+|all\s+)?hearing\s+(\w+\s+){0,3}(suddenly|overnight|this\s+morning|"
+            r"today|yesterday|all\s+at\s+once)|(went|gone|going)\s+deaf\s+(\w+\s+){0,3}(suddenly|overnight|this\s+morning|today)|"
+            r"woke\s+up\s+(\w+\s+){0,3}(deaf|(can'?t|cannot|could\s*n'?t)\s+hear)"),
+        "Hearing loss that comes on suddenly, over hours to a few days, especially in one ear, needs to be assessed "
+        "by a doctor the same day.",
+    ),
+    RedFlagRule(
+        "possible heat stroke",
+        "emergency",
+        _rx(r"(heat|hot\s+(day|weather|sun)|heatwave|sauna).{0,80}(collaps\w*|confus\w*|passed\s+out|"
+            r"unconscious|seizure|fit(ting)?\b|not\s+making\s+sense|delirious)|(collaps\w*|confus\w*|passed\s+out|unconscious|"
+            r"seizure).{0,80}(in\s+the\s+heat|heatwave|hot\s+(day|weather|sun))"),
+        "Confusion, odd behaviour, collapse or a seizure in someone who is hot, during or after exertion or in a "
+        "heatwave, can be heat stroke. Start cooling them straight away (cold water, wet cloths, fanning, shade) and "
+        + EMERGENCY_CALL[0].lower() + EMERGENCY_CALL[1:],
+    ),
+    RedFlagRule(
+        "possible quinsy or deep neck infection",
+        "urgent",
+        _rx(r"quinsy|peritonsillar|(one|1)[- ]sided\s+(throat|tonsil)|one\s+side\s+of\s+(my|his|her|their|the)\s+throat|"
+            r"(can'?t|cannot|unable\s+to|hard\s+to|struggl\w*\s+to)\s+(open\s+(my|his|her|their|the)\s+mouth|swallow\s+"
+            r"(my|his|her|their)\s+(own\s+)?(saliva|spit))|drooling|muffled\s+voice|hot\s+potato\s+voice|trismus"),
+        "A sore throat with swelling on one side, trouble opening the mouth, drooling or a muffled voice can be an "
+        "abscess beside the tonsil (quinsy) or a deeper neck infection and needs hospital assessment the same day. "
+        "If breathing is difficult, " + EMERGENCY_CALL[0].lower() + EMERGENCY_CALL[1:],
+        requires=_rx(r"throat|tonsil|swallow|mouth|neck|quinsy|peritonsillar"),
+    ),
+    RedFlagRule(
+        "possible testicular torsion",
+        "emergency",
+        _rx(r"torsion|sudden(ly)?\s+(\w+\s+){0,3}(pain|ache|swelling)\s+(\w+\s+){0,3}(testic\w*|testes|testis|scrot\w*|balls?|nuts?)\b|"
+            r"(testic\w*|testes|testis|scrot\w*|balls?)\s+(\w+\s+){0,3}(pain|hurts?|ache)\s+(\w+\s+){0,3}(suddenly|came\s+on\s+suddenly|"
+            r"all\s+of\s+a\s+sudden|woke\s+(me|him)\s+up)"),
+        "Sudden, severe pain in a testicle can be testicular torsion, which needs surgery within hours to save the "
+        "testicle; do not wait for a scan. " + EMERGENCY_CALL,
+        requires=_rx(r"testic\w*|testes|testis|scrot\w*|\bballs?\b|\bnuts?\b|groin"),
+    ),
+    RedFlagRule(
+        "possible ectopic pregnancy",
+        "emergency",
+        _rx(r"ectopic|shoulder[- ]tip|(pain|cramps?|cramping)\s+(on|in)\s+one\s+side|one[- ]sided\s+(\w+\s+){0,2}(pain|cramps?)|"
+            r"(severe|sharp|stabbing|intense|agonising|agonizing)\s+(\w+\s+){0,2}(tummy|abdominal|belly|stomach|pelvic|lower\s+abdo\w*)\s+"
+            r"(pain|cramps?)|faint\w*|passed\s+out|collaps\w*"),
+        "Pain on one side of the lower tummy, shoulder-tip pain, dizziness or fainting, or heavy bleeding in early "
+        "pregnancy can be an ectopic pregnancy or serious bleeding. " + EMERGENCY_CALL,
+        requires=_rx(r"pregnan\w*|missed\s+(my\s+|a\s+|her\s+)?period|period\s+is\s+late|late\s+period|positive\s+(pregnancy\s+)?test|"
+                     r"\b\d{1,2}\s+weeks?\s+(pregnant|gone|along)"),
+    ),
+    RedFlagRule(
+        "head injury on a blood thinner",
+        "urgent",
+        _rx(r"(hit|hitting|bang\w*|bump\w*|knock\w*|injur\w*|struck|fell\s+on)\s+(\w+\s+){0,3}head|head\s+(injury|trauma|knock|bump)|"
+            r"concuss\w*"),
+        "A head injury in someone taking an anticoagulant blood thinner needs a hospital assessment and usually a "
+        "CT scan within 8 hours, even if they feel well.",
+        requires=_rx(r"warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|pradaxa|edoxaban|lixiana|savaysa|"
+                     r"anticoagula\w*|blood[- ]thinner|\bdoac\b|\bnoac\b|heparin|enoxaparin"),
+    ),
+    RedFlagRule(
         "fever in a young baby",
         "urgent",
         _rx(r"(newborn|new born|neonate|\b[0-9]\s*(week|wk)s?[- ]old|\b[0-2]\s*months?[- ]old).{0,60}(fever|temperature|hot)|"
@@ -135,6 +205,13 @@ RULE_TOPICS: dict[str, tuple[str, ...]] = {
     "possible anaphylaxis": ("urticaria",),
     "possible meningitis or sepsis": ("fever-in-children",),
     "fever in a young baby": ("fever-in-children",),
+    "possible agranulocytosis on an antithyroid drug": ("hyperthyroidism",),
+    "sudden hearing loss": ("tinnitus",),
+    "possible heat stroke": ("heat-illness",),
+    "possible quinsy or deep neck infection": ("sore-throat",),
+    "possible testicular torsion": ("testicular-pain",),
+    "possible ectopic pregnancy": ("miscarriage",),
+    "head injury on a blood thinner": ("concussion",),
 }
 
 
@@ -154,6 +231,21 @@ _NON_MEDICAL = _rx(
     r"compile|sql|excel|bicycle|bike|puncture|repair|garden|furniture|phone|laptop|computer|wifi|password|joke|jokes|riddle|story|stories|hello|hi there|who are you|spreadsheet|car|engine oil|tyre|tire|flight|hotel|vacation|holiday|translate|homework|"
     r"math|equation|population of|who won|world cup|tax|taxes|mortgage|loan|invest|investment|resume|job interview)\b"
 )
+
+
+_ANIMALS = r"(dog|dogs|puppy|pup|cat|cats|kitten|pet|horse|pony|rabbit|bunny|hamster|guinea\s+pig|parrot|budgie|ferret|cow|sheep|goat)"
+_ABOUT_AN_ANIMAL = _rx(
+    rf"\b(my|our|the|his|her|their)\s+{_ANIMALS}('s|s')?\s+(has|have|had|is|was|keeps|kept|ate|eaten|swallowed|threw|"
+    r"vomit\w*|won'?t|seems|got|gets|diarrh\w*|ear|ears|eye|eyes|skin|paw|paws|fur|coat|stool|poo|poop|tummy|teeth|gums)\b|"
+    rf"\b(vet|vets|veterinar\w*)\b|\b(for|give|giving|gave|treat)\s+(my|our|a|the)\s+{_ANIMALS}\b(?!\s*(bite|bites|bit|scratch\w*|lick\w*))"
+)
+
+
+def about_an_animal(text: str) -> bool:
+    """True when the patient is an animal ("my dog has diarrhoea", "can I give my cat paracetamol"): curbside's
+    sources are about people, and their doses and advice can harm a pet. A person bitten or scratched by an
+    animal is still our patient."""
+    return bool(_ABOUT_AN_ANIMAL.search(text))
 
 
 def looks_non_medical(text: str) -> bool:

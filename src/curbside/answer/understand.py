@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from curbside.answer.model import Entities, Safety
-from curbside.answer.safety import detect_red_flags, looks_non_medical
+from curbside.answer.safety import about_an_animal, detect_red_flags, looks_non_medical
 from curbside.answer.text import STOPWORDS, clean_text, stem, upper_positions, words
 from curbside.answer.vocabulary import NameMatch, Vocabulary, abbreviations, medical_terms
 
@@ -194,6 +194,7 @@ class Query:
     cue_strength: str = "specific"  # "none": a default facet; "generic": only a broad "treat/help" cue
     unknown_drug: bool = False  # a drug-shaped word that no monograph recognised
     unknown_term: bool = False  # a disease- or drug-shaped word ("aspergillosis") the knowledge base never uses
+    animal: bool = False  # the patient is an animal ("my dog has diarrhoea"): not ours to answer
     tokens: tuple[str, ...] = field(default=())
     masked: str = ""  # the words with recognised names blanked out ("_")
 
@@ -394,6 +395,7 @@ def understand(question: str, vocab: Vocabulary) -> Query:
         cue_strength=cue_strength if facet in ("management", "definition") else "specific",
         unknown_drug=not any(m.kind == "drug" for m in names) and bool(_DRUG_SHAPE.search(_ALLERGY_TO.sub(" ", expanded))),
         unknown_term=_unknown_term(tokens, names, vocab),
+        animal=about_an_animal(text),
         tokens=tuple(tokens),
         masked=masked,
     )
