@@ -63,3 +63,15 @@ def test_a_question_naming_nothing_reaches_the_topic_its_training_neighbours_bel
     answer = shipped_engine.ask("I keep waking at 4am and can't get back to sleep, what can I do?")
     assert answer.coverage == "covered"
     assert answer.topics[0].split("@")[0] == "insomnia"
+
+
+@pytest.mark.parametrize("question, topic", [
+    # Also fires the anaphylaxis rule ("throat is swollen"); the sore-throat page is the one it reads like.
+    ("my throat is swollen on one side and I'm drooling, is this an emergency?", "sore-throat"),
+    ("my friend collapsed while hiking on a hot day and now he's confused", "heat-illness"),
+])
+def test_a_red_flag_naming_nothing_goes_to_the_red_flags_of_the_topic_it_belongs_to(shipped_engine, question, topic):
+    answer = shipped_engine.ask(question)
+    assert answer.safety is not None
+    assert answer.topics[0].split("@")[0] == topic
+    assert answer.facet == "red_flags"

@@ -188,13 +188,16 @@ def _lexical_primary(query: Query, index: TopicIndex, lexical: list[tuple[str, f
     return None, True
 
 
-def _red_flag_topic(query: Query, kb: KnowledgeBase) -> Topic | None:
-    """Nothing named, but the red flag itself says which topic's red-flag section applies."""
-    for rule in query.safety.matched if query.safety else ():
-        hint = next((kb.topics[t] for t in RULE_TOPICS.get(rule, ()) if t in kb.topics), None)
-        if hint is not None:
-            return hint
-    return None
+def _red_flag_topic(query: Query, kb: KnowledgeBase, shares: dict[str, float] | None = None) -> Topic | None:
+    """Nothing named, but the red flag itself says which topic's red-flag section applies. With several rules
+    matched, the topic the ranker gave most (``shares``): a swollen throat that is one-sided and stops the
+    mouth opening fires the anaphylaxis rule too, but reads like a sore-throat question."""
+    hints = [hint for rule in (query.safety.matched if query.safety else ())
+             if (hint := next((kb.topics[t] for t in RULE_TOPICS.get(rule, ()) if t in kb.topics), None)) is not None]
+    if not hints:
+        return None
+    shares = shares or {}
+    return max(hints, key=lambda t: shares.get(t.id, 0.0))  # max keeps the first of equals: rule order
 
 
 # With nothing named and no clear word match, the ranker's share for its best topic must reach this
@@ -217,6 +220,7 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
     topics = candidate_topics(query, index, lexical, near)
     named = named_topics(query, kb)
     confident = True
+    shares: dict[str, float] = {}
     ranked = ranker.rank(query, topics, lexical, space, qvec, sims, rare_hits(query, index.rare_words)) if topics else []
     if ranked and not named:
         # Nothing named: words alone route when one topic clearly leads, or the ranker is sure of one, or
@@ -231,9 +235,12 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
         # loose one ("a broken collarbone" shares "broken" with a rosacea alias, but reads like none of its questions).
         sure = share >= NO_NAME_MIN_SHARE and worded and (closest is None or closest >= NO_NAME_TOPIC_SIM)
         if clear is None and not sure and not (neighbour and share >= NO_NAME_NEIGHBOUR_SHARE):
+            shares = {c.topic.id: 0.0 for c, _ in ranked}
+            for c, p in ranked:
+                shares[c.topic.id] += p
             ranked = []
     if not ranked:
-        hint = _red_flag_topic(query, kb) if query.safety is not None else None
+        hint = _red_flag_topic(query, kb, shares) if query.safety is not None else None
         if hint is None:
             return Route(primary=None, supporting=(), facet=query.facet, asked_facet=query.facet, confident=True,
                          considered=tuple(lexical[:5]))
