@@ -140,3 +140,12 @@ def test_standard_clinical_shorthand_names_its_topic(vocab, question, topic):
 
 def test_ejection_fraction_shorthand_expands():
     assert "ejection fraction" in expand_abbreviations("EF 30% on echo")
+
+
+def test_shorthand_that_ends_a_brand_name_is_not_expanded(vocab):
+    # "DM" is diabetes elsewhere, but part of the brand in "Robitussin DM" (dextromethorphan).
+    q = understand("Can I take Robitussin DM while on sertraline?", vocab)
+    assert {m.topic_id for m in q.names} == {"dextromethorphan", "sertraline"}
+    assert "diabetes" not in q.expanded and "diabetes" not in q.normalized
+    assert "diabetes" in understand("DM and high blood pressure in a 60 year old", vocab).expanded
+

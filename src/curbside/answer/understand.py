@@ -107,7 +107,10 @@ FACET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("second_line", _rx(r"what next|what now|what (do|should) (i|we|they) (add|try) next|add next|what (do|should|can) (i|we|you) add\b|not working|"
                         r"(does ?n[o']t|did ?n[o']t|not|isn'?t|no) (get|getting|gets) better|(does ?n[o']t|did ?n[o']t|not|never) improv\w*|no better|does ?n[o']t (work|help)|did ?n[o']t (work|help)|isn'?t (working|helping)|fail(s|ed|ing)?\b|"
                         r"inadequate|second[- ]line|next step|add[- ]on|refractory|resistant|uncontrolled|despite|"
-                        r"still (has|have|having|in pain|high)|no (improvement|response|relief)")),
+                        r"still (has|have|having|in pain|high)|no (improvement|response|relief)|"
+                        r"\b(has|have|had|is|are|was|were)\s*n[o']?t\s+(worked|helped|controlled|been\s+working|been\s+helping|"
+                        r"working|helping)\b|\b(has|have|had)\s+not\s+(worked|helped)\b|no\s+longer\s+(works?|helps?|working|helping)|"
+                        r"stopped\s+(working|helping)|not\s+(been\s+)?controlled")),
     ("prevention", _rx(r"prevent\w*|screen(ing|ed)?\b|reduce (the |my |her |his )?risk|vaccin\w*|avoid getting|stop (it|them) from")),
     ("diagnosis", _rx(r"diagnos(e|es|is|ing|tic)\b|how (is|are|do you|to) .{1,30} diagnosed|work[- ]?up|\btests?\b|testing|investigat\w*|imaging|\bmri\b|x[- ]?ray|\bct\b|scan\b|"
                       r"blood (test|work)|\btested\b|confirm\w*|how (do|can|would) (i|you|we|doctors) (know|tell|confirm)|evaluat\w*|assess\w*")),
@@ -227,14 +230,18 @@ class Query:
 _WORD_SHORTHAND = frozenset({"cap", "sob", "ha", "pe", "ida", "aud", "cp"})
 
 
-def expand_abbreviations(text: str) -> str:
-    """Replace clinical shorthand (LBP, HTN, tx) with words."""
+def expand_abbreviations(text: str, keep: frozenset[tuple[str, str]] = frozenset()) -> str:
+    """Replace clinical shorthand (LBP, HTN, tx) with words. ``keep``: (word, shorthand) pairs that end a name
+    (`Vocabulary.shorthand_in_names`): the DM of "Robitussin DM" is part of the brand, not diabetes."""
     table = abbreviations()
 
     def repl(m: re.Match[str]) -> str:
         word = m.group(0)
         exp = table.get(word.lower())
         if exp is None or (word.lower() in _WORD_SHORTHAND and not word.isupper()):
+            return word
+        before = re.search(r"([A-Za-z][\w-]*)\W*$", text[: m.start()])
+        if keep and before and (before.group(1).lower(), word.lower()) in keep:
             return word
         # keep upper-case lab names as typed; expand the rest
         return exp
@@ -305,9 +312,10 @@ def background_drugs(tokens: list[str], names: list[NameMatch]) -> tuple[str, ..
     return tuple(dict.fromkeys(out))
 
 
-def normalize_question(text: str) -> str:
-    """The clean form of a question: shorthand expanded, capitalised, ending in '?'."""
-    out = expand_abbreviations(text).strip()
+def normalize_question(text: str, keep: frozenset[tuple[str, str]] = frozenset()) -> str:
+    """The clean form of a question: shorthand expanded (``keep``: as in `expand_abbreviations`), capitalised,
+    ending in '?'."""
+    out = expand_abbreviations(text, keep).strip()
     out = re.sub(r"\s*\?+\s*$", "", out).rstrip(" .!")
     if not out:
         return out
@@ -340,7 +348,7 @@ def _unknown_term(tokens: list[str], names: list[NameMatch], vocab: Vocabulary) 
 def understand(question: str, vocab: Vocabulary) -> Query:
     """Read a question: names, entities, facet, intent, red flags, scope."""
     text = clean_text(question)
-    expanded = expand_abbreviations(text)
+    expanded = expand_abbreviations(text, vocab.shorthand_in_names)
     tokens = words(expanded)
     names = vocab.match(tokens, upper_positions(expanded))
     # Blank out recognised names so their words don't read as cues ("kidney" in "chronic kidney disease").
@@ -382,7 +390,7 @@ def understand(question: str, vocab: Vocabulary) -> Query:
     return Query(
         text=text,
         expanded=expanded,
-        normalized=normalize_question(name_drugs(text, tokens, names, vocab.generic)),
+        normalized=normalize_question(name_drugs(text, tokens, names, vocab.generic), vocab.shorthand_in_names),
         facet=facet,
         intent=FACET_INTENT.get(facet, "other"),
         entities=entities,

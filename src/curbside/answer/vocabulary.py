@@ -90,6 +90,7 @@ class Vocabulary:
     acronyms: set[tuple[str, ...]] = field(default_factory=set)
     known_words: frozenset[str] = frozenset()  # words of the knowledge base's own text: spelt right, never fuzzy-matched
     lowercase_acronyms: frozenset[str] = frozenset()  # acronyms that also match typed in lower case ("ptsd", not "add")
+    shorthand_in_names: frozenset[tuple[str, str]] = frozenset()  # ("robitussin", "dm"): shorthand ending a name
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> Vocabulary:
@@ -105,6 +106,10 @@ class Vocabulary:
                 vocab._add(name, topic.id, topic.kind, strong=False)
         vocab.known_words = frozenset(w for t in kb.topics.values() for _, c in t.all_claims() for w in words(c.text))
         vocab.lowercase_acronyms = _never_lowercase({"".join(k) for k in vocab.acronyms}, kb)
+        table = abbreviations()
+        vocab.shorthand_in_names = frozenset(
+            (toks[-2], toks[-1]) for topic in kb.topics.values() if topic.kind == "drug" for name in topic.names()
+            if len(toks := name.lower().split()) >= 2 and toks[-1] in table and toks[-2] not in STOPWORDS)
         return vocab
 
     def _add(self, name: str, topic_id: str, kind: str, strong: bool) -> None:
