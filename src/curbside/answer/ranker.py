@@ -326,8 +326,8 @@ GENERIC_TITLE_WORDS = frozenset(stem(
 KNN_TOPICS = 2  # topics of the nearest training questions that join the candidates
 KNN_TOPIC_SIM = 0.6  # ... when that question is at least this close (cosine)
 KNN_MEDICAL_SIM = 0.7  # a question this close to a training question is medical, whatever else it mentions
-KNN_LOOK = 20
-KNN_VOTERS = 10  # the closest training questions whose labels vote  # how many nearest training questions are looked at for them
+KNN_LOOK = 20  # how many nearest training questions are looked at for near_topics
+KNN_VOTERS = 10  # the closest training questions whose labels vote
 LEXICAL_CANDIDATE_SCORE = 1.5  # an unnamed topic joins the named ones when its bm25 score is at least this
 
 

@@ -220,14 +220,16 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
     topics = candidate_topics(query, index, lexical, near)
     named = named_topics(query, kb)
     confident = True
-    shares: dict[str, float] = {}
+    shares: dict[str, float] = {}  # nothing named: each candidate topic's summed probability
     ranked = ranker.rank(query, topics, lexical, space, qvec, sims, rare_hits(query, index.rare_words)) if topics else []
     if ranked and not named:
         # Nothing named: words alone route when one topic clearly leads, or the ranker is sure of one, or
         # fairly sure and the closest training question is close and about the same topic.
         clear, confident = _lexical_primary(query, index, lexical)
+        for c, p in ranked:
+            shares[c.topic.id] = shares.get(c.topic.id, 0.0) + p
         lead = ranked[0][0].topic.id
-        share = sum(p for c, p in ranked if c.topic.id == lead)
+        share = shares[lead]
         neighbour = bool(near) and near[0][0] == lead and near[0][1] >= NO_NAME_NEIGHBOUR_SIM
         worded = lead in {t.id for t in lexical_topics(query, index, lexical, limit=3)}
         closest = ranker.closest(sims, lead)
@@ -235,9 +237,6 @@ def _route_ranked(query: Query, index: TopicIndex, ranker: Ranker, lexical: list
         # loose one ("a broken collarbone" shares "broken" with a rosacea alias, but reads like none of its questions).
         sure = share >= NO_NAME_MIN_SHARE and worded and (closest is None or closest >= NO_NAME_TOPIC_SIM)
         if clear is None and not sure and not (neighbour and share >= NO_NAME_NEIGHBOUR_SHARE):
-            shares = {c.topic.id: 0.0 for c, _ in ranked}
-            for c, p in ranked:
-                shares[c.topic.id] += p
             ranked = []
     if not ranked:
         hint = _red_flag_topic(query, kb, shares) if query.safety is not None else None

@@ -15,6 +15,7 @@ EMERGENCY_CALL = (
     "Call your local emergency number (911 in the US, 999 in the UK, 112 in the EU) or go to the "
     "nearest emergency department now."
 )
+THEN_CALL = EMERGENCY_CALL[0].lower() + EMERGENCY_CALL[1:]  # the same, after "..., then" or "If ..., "
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,7 @@ RED_FLAG_RULES: tuple[RedFlagRule, ...] = (
             r"(can'?t|cannot|struggling to|hard to)\s+breathe?\b|difficulty\s+breathing|trouble\s+breathing"
         ),
         "Swelling of the lips, tongue or throat, or difficulty breathing can be a severe allergic reaction "
-        "(anaphylaxis). Use an adrenaline (epinephrine) auto-injector if one is available, then " + EMERGENCY_CALL[0].lower()
-        + EMERGENCY_CALL[1:],
+        "(anaphylaxis). Use an adrenaline (epinephrine) auto-injector if one is available, then " + THEN_CALL,
     ),
     RedFlagRule(
         "possible meningitis or sepsis",
@@ -140,7 +140,7 @@ RED_FLAG_RULES: tuple[RedFlagRule, ...] = (
             r"seizure).{0,80}(in\s+the\s+heat|heatwave|hot\s+(day|weather|sun))"),
         "Confusion, odd behaviour, collapse or a seizure in someone who is hot, during or after exertion or in a "
         "heatwave, can be heat stroke. Start cooling them straight away (cold water, wet cloths, fanning, shade) and "
-        + EMERGENCY_CALL[0].lower() + EMERGENCY_CALL[1:],
+        + THEN_CALL,
     ),
     RedFlagRule(
         "possible quinsy or deep neck infection",
@@ -150,7 +150,7 @@ RED_FLAG_RULES: tuple[RedFlagRule, ...] = (
             r"(my|his|her|their)\s+(own\s+)?(saliva|spit))|drooling|muffled\s+voice|hot\s+potato\s+voice|trismus"),
         "A sore throat with swelling on one side, trouble opening the mouth, drooling or a muffled voice can be an "
         "abscess beside the tonsil (quinsy) or a deeper neck infection and needs hospital assessment the same day. "
-        "If breathing is difficult, " + EMERGENCY_CALL[0].lower() + EMERGENCY_CALL[1:],
+        "If breathing is difficult, " + THEN_CALL,
         requires=_rx(r"throat|tonsil|swallow|mouth|neck|quinsy|peritonsillar"),
     ),
     RedFlagRule(
@@ -191,7 +191,7 @@ RED_FLAG_RULES: tuple[RedFlagRule, ...] = (
             r"(fever|temperature).{0,60}(newborn|\b[0-9]\s*(week|wk)s?[- ]old|\b[0-2]\s*months?[- ]old)"),
         "A young baby (under 3 months) with a fever needs to be checked by a doctor urgently, the same day."
         " If the baby is floppy, hard to wake, has a rash that does not fade or is "
-        "breathing with difficulty, " + EMERGENCY_CALL[0].lower() + EMERGENCY_CALL[1:],
+        "breathing with difficulty, " + THEN_CALL,
     ),
 )
 

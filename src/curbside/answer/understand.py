@@ -230,6 +230,9 @@ class Query:
 _WORD_SHORTHAND = frozenset({"cap", "sob", "ha", "pe", "ida", "aud", "cp"})
 
 
+_LAST_WORD = re.compile(r"([A-Za-z][\w-]*)\W*$")
+
+
 def expand_abbreviations(text: str, keep: frozenset[tuple[str, str]] = frozenset()) -> str:
     """Replace clinical shorthand (LBP, HTN, tx) with words. ``keep``: (word, shorthand) pairs that end a name
     (`Vocabulary.shorthand_in_names`): the DM of "Robitussin DM" is part of the brand, not diabetes."""
@@ -240,9 +243,10 @@ def expand_abbreviations(text: str, keep: frozenset[tuple[str, str]] = frozenset
         exp = table.get(word.lower())
         if exp is None or (word.lower() in _WORD_SHORTHAND and not word.isupper()):
             return word
-        before = re.search(r"([A-Za-z][\w-]*)\W*$", text[: m.start()])
-        if keep and before and (before.group(1).lower(), word.lower()) in keep:
-            return word
+        if keep:
+            before = _LAST_WORD.search(text, 0, m.start())
+            if before and (before.group(1).lower(), word.lower()) in keep:
+                return word
         # keep upper-case lab names as typed; expand the rest
         return exp
 

@@ -109,7 +109,7 @@ class Vocabulary:
         table = abbreviations()
         vocab.shorthand_in_names = frozenset(
             (toks[-2], toks[-1]) for topic in kb.topics.values() if topic.kind == "drug" for name in topic.names()
-            if len(toks := name.lower().split()) >= 2 and toks[-1] in table and toks[-2] not in STOPWORDS)
+            if len(toks := words(name)) >= 2 and toks[-1] in table and toks[-2] not in STOPWORDS)
         return vocab
 
     def _add(self, name: str, topic_id: str, kind: str, strong: bool) -> None:
